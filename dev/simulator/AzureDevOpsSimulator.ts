@@ -1,0 +1,429 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  brokerCarriesCredentialsReply,
+  identityForBroker,
+  identityForPat,
+  patFromAuthorization,
+  rejectedCredentialReply,
+  unknownBrokerTokenReply,
+  type AuthFailureMode,
+  type SimulatedIdentity,
+} from './authentication';
+import { errorReply, organizationNotFound, projectNotFound, routeNotFound } from './azureDevOpsErrors';
+import { areaOptions, connectionData, project, projects, resourceAreas } from './coreRoutes';
+import { faultAction, FaultRegistry, type Fault, type FaultSubject } from './faults';
+import { branchStats, commits, items, refs, repositories, repository } from './gitRoutes';
+import type {
+  ProjectInit,
+  RepositoryInit,
+  SimulatedOrganization,
+  SimulatedProject,
+  SimulatedRepository,
+} from './organization';
+import { OrganizationStore } from './OrganizationStore';
+import { activityMetrics, languageMetrics } from './projectAnalysisRoutes';
+import type { Reply } from './reply';
+import { parseRequestTarget, type RequestTarget, type RouteName } from './requestTarget';
+import { ResourceUrls, type Outcome, type RouteHandler } from './routeContext';
+import { ThrottleBudget, type ThrottleOptions, type ThrottleStats } from './ThrottleBudget';
+
+export interface AzureDevOpsSimulatorOptions {
+  /** Copied at start; read and change the live state with {@link AzureDevOpsSimulator.organization}. */
+  organizations: SimulatedOrganization[];
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Accepted PATs. Defaults to `['sim-token']`. */
+  tokens?: string[];
+  /** Accepted tokens of `/broker/{brokerToken}/{organization}/…` URLs. */
+  brokerTokens?: string[];
+  /** Added to every answer. */
+  latencyMs?: number;
+  /** How a bad or missing PAT is answered. Defaults to `'203'`. */
+  authFailure?: AuthFailureMode;
+  throttle?: ThrottleOptions;
+  /** Keep {@link AzureDevOpsSimulator.requests}; turn off for long benchmarks. Defaults to true. */
+  recordRequests?: boolean;
+  /** Time source for throttling and pushes, so tests can move time without sleeping. Defaults to `Date.now`. */
+  clock?: () => number;
+}
+
+/** One request as the simulator saw it. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path without the query, as sent (URL-encoded). */
+  readonly path: string;
+  readonly route: RouteName;
+  readonly organization?: string;
+  /** The decoded project segment before `_apis`, when there was one. */
+  readonly project?: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** 0 while unanswered, and for requests that were reset or left hanging. */
+  readonly status: number;
+  readonly authorization?: string;
+  /** From `Accept: …;api-version=` or the `api-version` query parameter. */
+  readonly apiVersion?: string;
+  /** Arrival, epoch ms from the simulator clock. */
+  readonly time: number;
+}
+
+type MutableRecordedRequest = { -readonly [Key in keyof RecordedRequest]: RecordedRequest[Key] };
+
+const ROUTES: Record<Exclude<RouteName, 'unknown'>, RouteHandler> = {
+  location: areaOptions,
+  areaOptions,
+  resourceAreas,
+  connectionData,
+  projects,
+  project,
+  repositories,
+  repository,
+  items,
+  refs,
+  commits,
+  branchStats,
+  languageMetrics,
+  activityMetrics,
+};
+
+interface ResolvedTarget {
+  organization?: SimulatedOrganization;
+  subject: FaultSubject;
+}
+
+/**
+ * A local HTTP server that answers like Azure DevOps Services for what the module uses, so that
+ * the unmodified azure-devops-node-api client works against `{url}/{organization}`. Lookups are
+ * indexed, so organizations with tens of thousands of repositories stay fast.
+ */
+export class AzureDevOpsSimulator {
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  readonly #store: OrganizationStore;
+  readonly #faults = new FaultRegistry();
+  readonly #clock: () => number;
+  readonly #sleepers = new Map<NodeJS.Timeout, () => void>();
+  readonly #requests: MutableRecordedRequest[] = [];
+  readonly #recordRequests: boolean;
+  #tokens: Set<string>;
+  #brokerTokens: Set<string>;
+  #latencyMs: number;
+  #authFailure: AuthFailureMode;
+  #throttle: ThrottleBudget | undefined;
+  #url = '';
+  #stopping: Promise<void> | undefined;
+
+  private constructor(options: AzureDevOpsSimulatorOptions) {
+    this.#clock = options.clock ?? Date.now;
+    this.#store = new OrganizationStore(structuredClone(options.organizations), this.#clock);
+    this.#tokens = new Set(options.tokens ?? ['sim-token']);
+    this.#brokerTokens = new Set(options.brokerTokens ?? []);
+    this.#latencyMs = options.latencyMs ?? 0;
+    this.#authFailure = options.authFailure ?? '203';
+    this.#recordRequests = options.recordRequests ?? true;
+    this.setThrottle(options.throttle);
+    this.#server = createServer((request, response) => {
+      this.#handle(request, response).catch((error: unknown) => {
+        this.#write(response, undefined, errorReply(500, 'SimulatorException', String(error)));
+      });
+    });
+    this.#server.on('connection', socket => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+  }
+
+  static async start(options: AzureDevOpsSimulatorOptions): Promise<AzureDevOpsSimulator> {
+    const simulator = new AzureDevOpsSimulator(options);
+    await simulator.#listen(options.port ?? 0);
+    return simulator;
+  }
+
+  /** `http://127.0.0.1:PORT`, without trailing slash. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** The base URL to give `new WebApi(…)`. */
+  organizationUrl(name: string): string {
+    return `${this.#url}/${encodeURIComponent(name)}`;
+  }
+
+  /** The base URL of an organization behind a broker; requests to it must carry no credentials. */
+  brokerUrl(brokerToken: string, organization: string): string {
+    return `${this.#url}/broker/${encodeURIComponent(brokerToken)}/${encodeURIComponent(organization)}`;
+  }
+
+  /** The live state of an organization: changes show in the next answers. */
+  organization(name: string): SimulatedOrganization {
+    const found = this.#store.organization(name);
+    if (!found) throw new Error(`Unknown organization ${name}`);
+    return found;
+  }
+
+  /** Pushes a commit writing (or, with `undefined`, deleting) one file on the default branch. */
+  setFile(
+    organization: string,
+    project: string,
+    repository: string,
+    path: string,
+    content: string | undefined,
+  ): SimulatedRepository {
+    return this.#store.setFile(organization, project, repository, path, content);
+  }
+
+  addProject(organization: string, init: ProjectInit): SimulatedProject {
+    return this.#store.addProject(organization, init);
+  }
+
+  addRepository(organization: string, project: string, init: RepositoryInit): SimulatedRepository {
+    return this.#store.addRepository(organization, project, init);
+  }
+
+  /** By name or id; false when there was no such repository. */
+  removeRepository(organization: string, project: string, repository: string): boolean {
+    return this.#store.removeRepository(organization, project, repository);
+  }
+
+  /** Needed only after renaming projects or repositories on the live objects. */
+  reindex(organization?: string): void {
+    this.#store.reindex(organization);
+  }
+
+  /** Returns a function that removes the fault again. */
+  addFault(fault: Fault): () => void {
+    return this.#faults.add(fault);
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  /** Replaces the accepted PATs, e.g. to revoke one while a client holds it. */
+  setTokens(tokens: string[]): void {
+    this.#tokens = new Set(tokens);
+  }
+
+  setBrokerTokens(tokens: string[]): void {
+    this.#brokerTokens = new Set(tokens);
+  }
+
+  setLatency(ms: number): void {
+    this.#latencyMs = ms;
+  }
+
+  setAuthFailure(mode: AuthFailureMode): void {
+    this.#authFailure = mode;
+  }
+
+  /** Starts throttling with fresh budgets and statistics, or stops it with `undefined`. */
+  setThrottle(options: ThrottleOptions | undefined): void {
+    this.#throttle = options ? new ThrottleBudget(options, this.#clock) : undefined;
+  }
+
+  throttleStats(): ThrottleStats {
+    return this.#throttle?.stats() ?? { throttled: 0, earlyRequests: 0 };
+  }
+
+  get requests(): readonly RecordedRequest[] {
+    return this.#requests;
+  }
+
+  resetRequests(): void {
+    this.#requests.length = 0;
+  }
+
+  countRequests(route?: RouteName): number {
+    if (route === undefined) return this.#requests.length;
+    return this.#requests.filter(request => request.route === route).length;
+  }
+
+  /** Closes the server and every open socket (hanging requests included). Safe to call twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= new Promise(resolve => {
+      for (const [timer, wake] of this.#sleepers) {
+        clearTimeout(timer);
+        wake();
+      }
+      this.#sleepers.clear();
+      this.#server.close(() => resolve());
+      for (const socket of this.#sockets) socket.destroy();
+    });
+    return this.#stopping;
+  }
+
+  async #listen(port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, '127.0.0.1', () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', this.#url);
+    const method = (request.method ?? 'GET').toUpperCase();
+    const target = parseRequestTarget(method, url.pathname);
+    const record = this.#record(request, method, url, target);
+
+    await this.#sleep(this.#latencyMs);
+    if (this.#stopping) return;
+    const resolved = this.#resolve(method, target);
+    const fault = this.#faults.take(resolved.subject);
+    if (fault) {
+      const action = faultAction(fault);
+      switch (action.kind) {
+        case 'reply':
+          this.#write(response, record, action.reply);
+          return;
+        case 'truncated': {
+          const body = Buffer.from(action.reply.body, 'utf8');
+          record.status = action.reply.status;
+          response.writeHead(action.reply.status, {
+            ...action.reply.headers,
+            'content-length': String(action.announcedLength),
+          });
+          response.write(body, () => request.socket.end());
+          return;
+        }
+        case 'reset':
+          request.socket.destroy();
+          return;
+        case 'hang':
+          return;
+        case 'delay':
+          await this.#sleep(action.ms);
+          if (this.#stopping) return;
+          break;
+      }
+    }
+
+    const { reply, delayMs } = this.#answer(request, url, target, resolved);
+    await this.#sleep(delayMs);
+    if (this.#stopping) return;
+    this.#write(response, record, reply);
+  }
+
+  /** Authentication, throttling, then the route. */
+  #answer(
+    request: IncomingMessage,
+    url: URL,
+    target: RequestTarget,
+    { organization, subject }: ResolvedTarget,
+  ): { reply: Reply; delayMs: number } {
+    const answer = (reply: Reply, delayMs = 0) => ({ reply, delayMs });
+    const authorization = request.headers.authorization;
+    const broker =
+      target.brokerToken === undefined ? undefined : this.#admitBroker(target.brokerToken, authorization);
+    if (broker && !broker.ok) return answer(broker.reply);
+    if (!organization) {
+      return answer(
+        target.organization === undefined
+          ? routeNotFound(subject.method, url.pathname)
+          : organizationNotFound(target.organization),
+      );
+    }
+    const credential = broker ?? this.#admitPat(authorization);
+    if (!credential.ok) return answer(credential.reply);
+    const identity = credential.value;
+
+    const admission = this.#throttle?.admit(identity.key);
+    if (admission && !admission.allowed) return answer(admission.reply);
+    const rateLimitHeaders = admission?.headers ?? {};
+    const delayMs = admission?.delayMs ?? 0;
+
+    let reply: Reply;
+    if (target.route === 'unknown') {
+      reply = routeNotFound(subject.method, url.pathname);
+    } else if (target.project !== undefined && !subject.project) {
+      reply = projectNotFound(target.project);
+    } else {
+      reply = ROUTES[target.route]({
+        target,
+        store: this.#store,
+        organization,
+        project: subject.project,
+        query: url.searchParams,
+        acceptType: (request.headers.accept ?? '').split(/[;,]/)[0].trim().toLowerCase(),
+        urls: new ResourceUrls(this.#url, organization.name),
+        identity,
+      });
+    }
+    return answer({ ...reply, headers: { ...reply.headers, ...rateLimitHeaders } }, delayMs);
+  }
+
+  /** A broker request is authenticated by the token in its path, and must carry no credentials of its own. */
+  #admitBroker(brokerToken: string, authorization: string | undefined): Outcome<SimulatedIdentity> {
+    if (authorization !== undefined) return { ok: false, reply: brokerCarriesCredentialsReply() };
+    if (!this.#brokerTokens.has(brokerToken)) return { ok: false, reply: unknownBrokerTokenReply() };
+    return { ok: true, value: identityForBroker(brokerToken) };
+  }
+
+  #admitPat(authorization: string | undefined): Outcome<SimulatedIdentity> {
+    const pat = patFromAuthorization(authorization);
+    if (pat === undefined || !this.#tokens.has(pat)) {
+      return { ok: false, reply: rejectedCredentialReply(this.#authFailure, authorization !== undefined) };
+    }
+    return { ok: true, value: identityForPat(pat) };
+  }
+
+  /** Looks up what the path names, for fault matching and for the routes. */
+  #resolve(method: string, target: RequestTarget): ResolvedTarget {
+    const subject: FaultSubject = { route: target.route, method };
+    const organization = target.organization ? this.#store.organization(target.organization) : undefined;
+    if (!organization) return { subject };
+    if (target.project !== undefined) {
+      subject.projectSegment = target.project;
+      subject.project = this.#store.findProject(organization.name, target.project);
+      if (!subject.project) return { organization, subject };
+    }
+    if (target.repository !== undefined) {
+      subject.repositorySegment = target.repository;
+      const located = this.#store.findRepository(organization.name, target.repository, subject.project);
+      subject.repository = located?.repository;
+      subject.project ??= located?.project;
+    }
+    return { organization, subject };
+  }
+
+  #record(request: IncomingMessage, method: string, url: URL, target: RequestTarget): MutableRecordedRequest {
+    const record: MutableRecordedRequest = {
+      method,
+      path: url.pathname,
+      route: target.route,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      time: this.#clock(),
+    };
+    if (target.organization !== undefined) record.organization = target.organization;
+    if (target.project !== undefined) record.project = target.project;
+    if (request.headers.authorization !== undefined) record.authorization = request.headers.authorization;
+    const apiVersion =
+      /api-version=([^;,\s]+)/i.exec(request.headers.accept ?? '')?.[1] ?? url.searchParams.get('api-version');
+    if (apiVersion) record.apiVersion = apiVersion;
+    if (this.#recordRequests) this.#requests.push(record);
+    return record;
+  }
+
+  #write(response: ServerResponse, record: MutableRecordedRequest | undefined, reply: Reply): void {
+    if (response.destroyed || response.headersSent) return;
+    const body = Buffer.from(reply.body, 'utf8');
+    if (record) record.status = reply.status;
+    response.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+    response.end(body);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.#stopping) return Promise.resolve();
+    return new Promise(resolve => {
+      const timer = setTimeout(() => {
+        this.#sleepers.delete(timer);
+        resolve();
+      }, ms);
+      this.#sleepers.set(timer, resolve);
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { jsonReply, type Reply } from './reply';
+
+/** The assembly that real error envelopes name in `typeName`, per `typeKey`. */
+const TYPE_NAME_NAMESPACES: Record<string, string> = {
+  GitItemNotFoundException: 'Microsoft.TeamFoundation.Git.Server',
+  GitUnresolvableToCommitException: 'Microsoft.TeamFoundation.Git.Server',
+  GitRepositoryNotFoundException: 'Microsoft.TeamFoundation.Git.Server',
+  ProjectDoesNotExistWithNameException: 'Microsoft.TeamFoundation.Core.WebApi',
+};
+
+/**
+ * The Azure DevOps error body: clients branch on `typeKey`, then on the code that opens
+ * `message` (`TF401174: …`).
+ */
+export interface ErrorEnvelope {
+  $id: '1';
+  innerException: null;
+  message: string;
+  typeName: string;
+  typeKey: string;
+  errorCode: 0;
+  eventId: 3000;
+}
+
+export function errorEnvelope(typeKey: string, message: string): ErrorEnvelope {
+  const namespace = TYPE_NAME_NAMESPACES[typeKey] ?? 'Microsoft.TeamFoundation.Framework.Server';
+  return {
+    $id: '1',
+    innerException: null,
+    message,
+    typeName: `${namespace}.${typeKey}, ${namespace}`,
+    typeKey,
+    errorCode: 0,
+    eventId: 3000,
+  };
+}
+
+export function errorReply(
+  status: number,
+  typeKey: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Reply {
+  return jsonReply(errorEnvelope(typeKey, message), status, headers);
+}
+
+export function repositoryNotFound(nameOrId: string): Reply {
+  return errorReply(
+    404,
+    'GitRepositoryNotFoundException',
+    `TF401019: The Git repository with name or identifier ${nameOrId} does not exist or you do not have permissions for the operation you are attempting.`,
+  );
+}
+
+export function projectNotFound(name: string): Reply {
+  return errorReply(
+    404,
+    'ProjectDoesNotExistWithNameException',
+    `TF200016: The following project does not exist: ${name}. Verify that the name of the project is correct and that the project exists on the specified Azure DevOps Server.`,
+  );
+}
+
+export function itemNotFound(path: string, repository: string, version: string): Reply {
+  return errorReply(
+    404,
+    'GitItemNotFoundException',
+    `TF401174: The item '${path}' could not be found in the repository '${repository}' at the version specified by '${version}' (resolved to commit ''). It may have been deleted or renamed.`,
+  );
+}
+
+/** Empty repositories have no branch, so any versioned read fails with this rather than TF401174. */
+export function noBranches(repository: string): Reply {
+  return errorReply(404, 'GitItemNotFoundException', `VS403403: Cannot find any branches for the ${repository} repository.`);
+}
+
+export function unresolvableVersion(version: string, repository: string): Reply {
+  return errorReply(
+    404,
+    'GitUnresolvableToCommitException',
+    `TF401175: The version descriptor ${version} could not be resolved to a version in the repository ${repository}`,
+  );
+}
+
+export function badRequest(message: string): Reply {
+  return errorReply(400, 'InvalidArgumentValueException', message);
+}
+
+export function requestBlocked(resource: string, headers: Record<string, string>): Reply {
+  return errorReply(
+    429,
+    'RequestBlockedException',
+    `TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource '${resource}' in namespace 'User'.`,
+    headers,
+  );
+}
+
+export function organizationNotFound(name: string): Reply {
+  return errorReply(404, 'OrganizationNotFoundException', `The organization '${name}' does not exist in this simulator.`);
+}
+
+export function routeNotFound(method: string, path: string): Reply {
+  return errorReply(404, 'RouteNotFoundException', `The simulator has no route for ${method} ${path}.`);
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+
+/** One Git repository of the simulated organization. */
+export interface SimulatedRepository {
+  /** GUID, lower case. */
+  id: string;
+  name: string;
+  /** Short branch name such as `main`; absent for an empty repository, as Azure DevOps omits it then. */
+  defaultBranch?: string;
+  isDisabled: boolean;
+  isFork: boolean;
+  /** Id of the repository this fork was made from; only meaningful when `isFork`. */
+  parentRepositoryId?: string;
+  /** Bytes; the sum of the file sizes here (Azure DevOps reports the pack size). */
+  size: number;
+  /** Tip of the default branch: path from the root without leading slash → content. */
+  files: Record<string, string>;
+  /** Tip commit of the default branch, 40 hex digits; changes whenever `files` change. */
+  commitId: string;
+  lastPushDate: Date;
+}
+
+/** One project and its Git repositories. */
+export interface SimulatedProject {
+  /** GUID, lower case. */
+  id: string;
+  name: string;
+  visibility: 'private' | 'public';
+  description?: string;
+  /** Defaults to 1. */
+  revision?: number;
+  /** Defaults to {@link DEFAULT_PROJECT_UPDATE_TIME}. */
+  lastUpdateTime?: Date;
+  repositories: SimulatedRepository[];
+}
+
+/** The whole state of one simulated organization. */
+export interface SimulatedOrganization {
+  name: string;
+  projects: SimulatedProject[];
+}
+
+/** What is needed to create a repository; everything else is derived. */
+export interface RepositoryInit {
+  name: string;
+  /** Derived from organization, project and repository names when absent. */
+  id?: string;
+  /** True creates a repository without any branch (and without files). */
+  empty?: boolean;
+  /** Defaults to `main`. */
+  defaultBranch?: string;
+  isDisabled?: boolean;
+  isFork?: boolean;
+  parentRepositoryId?: string;
+  files?: Record<string, string>;
+  lastPushDate?: Date;
+}
+
+/** What is needed to create a project. */
+export interface ProjectInit {
+  name: string;
+  id?: string;
+  visibility?: 'private' | 'public';
+  description?: string;
+}
+
+export const DEFAULT_PROJECT_UPDATE_TIME = new Date('2024-01-01T00:00:00.000Z');
+export const DEFAULT_LAST_PUSH_DATE = new Date('2025-01-01T00:00:00.000Z');
+
+/** Git's all-zero object id, used as the "tip" of a repository that has no branch. */
+export const NULL_COMMIT_ID = '0'.repeat(40);
+
+/**
+ * A GUID shaped like a version 4 UUID, derived from the sha256 of the parts joined with `/`,
+ * so fixtures get stable ids without writing them down.
+ */
+export function deterministicGuid(...parts: string[]): string {
+  const bytes = createHash('sha256').update(parts.join('/')).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The object id Git gives a blob: sha1 of `blob <byte length>\0<content>`. */
+export function gitBlobSha1(content: string): string {
+  const body = Buffer.from(content, 'utf8');
+  return createHash('sha1')
+    .update(Buffer.concat([Buffer.from(`blob ${body.length}\0`, 'utf8'), body]))
+    .digest('hex');
+}
+
+export function sizeOfFiles(files: Record<string, string>): number {
+  let size = 0;
+  for (const content of Object.values(files)) size += Buffer.byteLength(content, 'utf8');
+  return size;
+}
+
+/** Repository file keys never start with a slash; API paths may. */
+export function normalizeFilePath(path: string): string {
+  return path.replace(/^\/+/, '');
+}
+
+function initialCommitId(identity: string, files: Record<string, string>): string {
+  const hash = createHash('sha1').update(identity);
+  for (const path of Object.keys(files).sort()) hash.update(`\0${path}\0${files[path]}`);
+  return hash.digest('hex');
+}
+
+/** The commit that follows `previousCommitId` when one file is written or deleted. */
+export function nextCommitId(previousCommitId: string, path: string, content: string | undefined): string {
+  return createHash('sha1')
+    .update(`${previousCommitId}\0${path}\0${content === undefined ? 'deleted' : `written\0${content}`}`)
+    .digest('hex');
+}
+
+export function createRepository(
+  organizationName: string,
+  projectName: string,
+  init: RepositoryInit,
+): SimulatedRepository {
+  const empty = init.empty ?? false;
+  const files = empty ? {} : normalizeFiles(init.files ?? {});
+  if (empty && init.files && Object.keys(init.files).length > 0) {
+    throw new Error(`Repository ${projectName}/${init.name} is empty and cannot hold files`);
+  }
+  const repository: SimulatedRepository = {
+    id: (init.id ?? deterministicGuid(organizationName, projectName, init.name)).toLowerCase(),
+    name: init.name,
+    isDisabled: init.isDisabled ?? false,
+    isFork: init.isFork ?? false,
+    size: sizeOfFiles(files),
+    files,
+    commitId: empty
+      ? NULL_COMMIT_ID
+      : initialCommitId(`${organizationName}/${projectName}/${init.name}`, files),
+    lastPushDate: init.lastPushDate ?? DEFAULT_LAST_PUSH_DATE,
+  };
+  if (!empty) repository.defaultBranch = init.defaultBranch ?? 'main';
+  if (init.parentRepositoryId) repository.parentRepositoryId = init.parentRepositoryId.toLowerCase();
+  return repository;
+}
+
+export function createProject(organizationName: string, init: ProjectInit): SimulatedProject {
+  const project: SimulatedProject = {
+    id: (init.id ?? deterministicGuid(organizationName, init.name)).toLowerCase(),
+    name: init.name,
+    visibility: init.visibility ?? 'private',
+    repositories: [],
+  };
+  if (init.description !== undefined) project.description = init.description;
+  return project;
+}
+
+function normalizeFiles(files: Record<string, string>): Record<string, string> {
+  const normalized: Record<string, string> = {};
+  for (const [path, content] of Object.entries(files)) normalized[normalizeFilePath(path)] = content;
+  return normalized;
+}

@@ -1,0 +1,113 @@
+import { badRequest, repositoryNotFound } from './azureDevOpsErrors';
+import type { SimulatedIdentity } from './authentication';
+import {
+  DEFAULT_PROJECT_UPDATE_TIME,
+  type SimulatedOrganization,
+  type SimulatedProject,
+  type SimulatedRepository,
+} from './organization';
+import type { LocatedRepository, OrganizationStore } from './OrganizationStore';
+import type { Reply } from './reply';
+import type { RequestTarget } from './requestTarget';
+
+/** Everything a route needs; the organization and the project segment are already resolved. */
+export interface RouteContext {
+  target: RequestTarget;
+  store: OrganizationStore;
+  organization: SimulatedOrganization;
+  /** The project named before `_apis`, when there was one. */
+  project?: SimulatedProject;
+  query: URLSearchParams;
+  /** Media type of the Accept header, lower case, without parameters. */
+  acceptType: string;
+  urls: ResourceUrls;
+  identity: SimulatedIdentity;
+}
+
+export type RouteHandler = (context: RouteContext) => Reply;
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; reply: Reply };
+
+/** Builds the absolute URLs that appear in answers, pointing back at the simulator. */
+export class ResourceUrls {
+  readonly #baseUrl: string;
+  readonly #organization: string;
+
+  constructor(baseUrl: string, organization: string) {
+    this.#baseUrl = baseUrl;
+    this.#organization = organization;
+  }
+
+  organization(): string {
+    return `${this.#baseUrl}/${encodeURIComponent(this.#organization)}`;
+  }
+
+  project(project: SimulatedProject): string {
+    return `${this.organization()}/_apis/projects/${project.id}`;
+  }
+
+  repository(project: SimulatedProject, repository: SimulatedRepository): string {
+    return `${this.organization()}/${project.id}/_apis/git/repositories/${repository.id}`;
+  }
+
+  web(project: SimulatedProject, repository: SimulatedRepository): string {
+    return `${this.organization()}/${encodeURIComponent(project.name)}/_git/${encodeURIComponent(repository.name)}`;
+  }
+
+  /** Real remote URLs carry the organization as user name: `https://org@dev.azure.com/org/…`. */
+  remote(project: SimulatedProject, repository: SimulatedRepository): string {
+    const url = new URL(this.web(project, repository));
+    url.username = this.#organization;
+    return url.toString();
+  }
+
+  ssh(project: SimulatedProject, repository: SimulatedRepository): string {
+    const host = new URL(this.#baseUrl).hostname;
+    const path = [this.#organization, project.name, repository.name].map(encodeURIComponent).join('/');
+    return `git@${host}:v3/${path}`;
+  }
+}
+
+export function projectReferenceJson(project: SimulatedProject, urls: ResourceUrls): Record<string, unknown> {
+  return {
+    id: project.id,
+    name: project.name,
+    ...(project.description !== undefined ? { description: project.description } : {}),
+    url: urls.project(project),
+    state: 'wellFormed',
+    revision: project.revision ?? 1,
+    visibility: project.visibility,
+    lastUpdateTime: (project.lastUpdateTime ?? DEFAULT_PROJECT_UPDATE_TIME).toISOString(),
+  };
+}
+
+/**
+ * The repository of a repository-scoped route. Disabled repositories are listed, but reading
+ * their content fails like a missing repository (TF401019), as observed on Services.
+ */
+export function requireRepository(
+  context: RouteContext,
+  { readsContent }: { readsContent: boolean },
+): Outcome<LocatedRepository> {
+  const reference = context.target.repository ?? '';
+  const located = context.store.findRepository(context.organization.name, reference, context.project);
+  if (!located || (readsContent && located.repository.isDisabled)) {
+    return { ok: false, reply: repositoryNotFound(reference) };
+  }
+  return { ok: true, value: located };
+}
+
+/** A whole number ≥ 0 from the query, `fallback` when absent. */
+export function wholeNumberParam(query: URLSearchParams, name: string, fallback: number): Outcome<number> {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return { ok: true, value: fallback };
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    return { ok: false, reply: badRequest(`The value '${raw}' of parameter ${name} is not a whole number.`) };
+  }
+  return { ok: true, value };
+}
+
+export function isTrue(value: string | null): boolean {
+  return value?.toLowerCase() === 'true';
+}

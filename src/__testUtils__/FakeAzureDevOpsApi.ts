@@ -1,0 +1,54 @@
+import type {
+  AzureDevOpsApi,
+  AzureDevOpsProject,
+  AzureDevOpsRepository,
+  FileReadResult,
+  ReadFileOptions,
+  RepositoryListing,
+} from '../client/AzureDevOpsApi';
+import { AzureDevOpsError } from '../client/AzureDevOpsError';
+
+/** An in-memory organization behind the port, with failures a test can switch on. */
+export class FakeAzureDevOpsApi implements AzureDevOpsApi {
+  readonly repositories: AzureDevOpsRepository[] = [];
+  /** Catalog file content per repository id; absent = no file. */
+  readonly files = new Map<string, string>();
+  /** Thrown by the listing while set. */
+  listingError?: AzureDevOpsError;
+  /** Thrown by `readFile` for these repository ids while set. */
+  readonly fileErrors = new Map<string, AzureDevOpsError>();
+  readonly fileReads: ReadFileOptions[] = [];
+
+  constructor(repositories: AzureDevOpsRepository[] = []) {
+    this.repositories.push(...repositories);
+  }
+
+  async listProjects(): Promise<AzureDevOpsProject[]> {
+    if (this.listingError) throw this.listingError;
+    const byId = new Map(this.repositories.map(repository => [repository.project.id, repository.project]));
+    return [...byId.values()];
+  }
+
+  async listRepositories(options: { project?: string } = {}): Promise<RepositoryListing> {
+    if (this.listingError) throw this.listingError;
+    const repositories = this.repositories.filter(
+      repository => !options.project || repository.project.id === options.project,
+    );
+    return { repositories: repositories.map(repository => ({ ...repository })), malformed: [] };
+  }
+
+  async readFile(options: ReadFileOptions): Promise<FileReadResult> {
+    this.fileReads.push(options);
+    const error = this.fileErrors.get(options.repositoryId);
+    if (error) throw error;
+    const content = this.files.get(options.repositoryId);
+    if (content === undefined) return { kind: 'missing' };
+    const bytes = Buffer.byteLength(content);
+    return bytes > options.maxBytes ? { kind: 'tooLarge', bytes } : { kind: 'found', content };
+  }
+}
+
+/** An error as the client throws it, for fault tests. */
+export function azureDevOpsError(kind: AzureDevOpsError['kind'], statusCode?: number): AzureDevOpsError {
+  return new AzureDevOpsError({ kind, statusCode, message: `simulated ${kind}${statusCode ? ` (${statusCode})` : ''}` });
+}

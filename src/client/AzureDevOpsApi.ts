@@ -1,0 +1,102 @@
+/**
+ * The port between the provider and Azure DevOps: our own DTOs with explicit defaults, so that
+ * types of `azure-devops-node-api` never leave `client/`.
+ */
+
+/** A project as the repository listing reports it. */
+export interface AzureDevOpsProject {
+  id: string;
+  name: string;
+  visibility: 'private' | 'public';
+}
+
+/** A Git repository, with the SDK's optional fields resolved. */
+export interface AzureDevOpsRepository {
+  id: string;
+  name: string;
+  project: AzureDevOpsProject;
+  /** Branch name without `refs/heads/`; undefined for an empty repository. */
+  defaultBranch?: string;
+  /** `https://dev.azure.com/{org}/{project}/_git/{repo}` */
+  webUrl: string;
+  isDisabled: boolean;
+  isFork: boolean;
+  /** Size in bytes as Azure DevOps reports it; 0 when unknown. */
+  size: number;
+}
+
+/** A repository listing; entries Azure DevOps sent in a shape we cannot use are set aside. */
+export interface RepositoryListing {
+  repositories: AzureDevOpsRepository[];
+  /** One line per unusable entry, naming it as well as it can be named. */
+  malformed: string[];
+}
+
+/** What reading one file from one branch gave. */
+export type FileReadResult =
+  | { kind: 'found'; content: string; /** blob SHA, when the API reports it */ objectId?: string }
+  /** TF401174: no such file on that branch. */
+  | { kind: 'missing' }
+  /** VS403403: the repository has no branches at all. */
+  | { kind: 'emptyRepository' }
+  /** TF401175: the branch does not resolve. */
+  | { kind: 'branchMissing' }
+  /** TF401019: the repository is gone, or the token may not read it. */
+  | { kind: 'repositoryMissing' }
+  /** The file is larger than the caller's limit; its content was not kept. */
+  | { kind: 'tooLarge'; bytes: number };
+
+/** Options of {@link AzureDevOpsApi.readFile}. */
+export interface ReadFileOptions {
+  project: string;
+  repositoryId: string;
+  /** Path from the repository root; a leading slash is optional. */
+  path: string;
+  /** Branch name without `refs/heads/`. */
+  branch: string;
+  /** Content above this many bytes is reported as `tooLarge`. */
+  maxBytes: number;
+}
+
+/** What went wrong talking to Azure DevOps, in words a caller can branch on. */
+export type AzureDevOpsErrorKind =
+  /** 401, or 203 with the HTML sign-in page: the token is invalid, expired or lacks scopes. */
+  | 'unauthorized'
+  /** 403. */
+  | 'forbidden'
+  /** 404 on something that must exist (the organization, a project). */
+  | 'notFound'
+  /** 429, still refused after waiting and retrying. */
+  | 'throttled'
+  /** 5xx, still failing after retries. */
+  | 'serverError'
+  /** No answer within the request timeout. */
+  | 'timeout'
+  /** Connection refused, reset, DNS failure. */
+  | 'network'
+  /** A 2xx answer that is not the JSON expected. */
+  | 'invalidResponse';
+
+/** Kinds worth retrying, and that must never be taken as the truth about a repository. */
+export const TRANSIENT_ERROR_KINDS: ReadonlySet<AzureDevOpsErrorKind> = new Set([
+  'throttled',
+  'serverError',
+  'timeout',
+  'network',
+  'invalidResponse',
+]);
+
+/** The port the provider reads Azure DevOps through. Methods throw `AzureDevOpsError`. */
+export interface AzureDevOpsApi {
+  /** Every well-formed project of the organization, all pages. */
+  listProjects(): Promise<AzureDevOpsProject[]>;
+  /**
+   * Git repositories of one project, or of the whole organization when `project` is absent
+   * (one request: the repository listing has no paging).
+   */
+  listRepositories(options?: { project?: string }): Promise<RepositoryListing>;
+  /** Reads one file from one branch; absent files and repositories are results, not errors. */
+  readFile(options: ReadFileOptions): Promise<FileReadResult>;
+  /** HTTP requests and retries this client made, for the sync's summary line. */
+  requestStats?(): { requests: number; retries: number };
+}

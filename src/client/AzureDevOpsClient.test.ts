@@ -1,0 +1,238 @@
+/**
+ * Contract tests of the adapter: the real azure-devops-node-api client over loopback against the
+ * bundled simulator, including location discovery, error envelopes, throttling and paging.
+ */
+import { AzureDevOpsSimulator, generateOrganization, type SimulatedOrganization } from '../../dev/simulator';
+import { buildProfile, type ProfileOverrides } from '../__testUtils__/builders';
+import { AzureDevOpsClient } from './AzureDevOpsClient';
+import type { AzureDevOpsError } from './AzureDevOpsError';
+import { RequestGate } from './requestGate';
+
+const TOKEN = 'contract-test-pat-0123456789';
+const BROKER_TOKEN = 'contract-broker-token-9876543210';
+
+const organization: SimulatedOrganization = {
+  name: 'contoso',
+  projects: [
+    {
+      id: '0f1e2d3c-0000-4000-8000-000000000001',
+      name: 'Web Apps',
+      visibility: 'public',
+      repositories: [
+        {
+          id: '0f1e2d3c-0000-4000-8000-0000000000a1',
+          name: 'storefront',
+          defaultBranch: 'main',
+          isDisabled: false,
+          isFork: false,
+          size: 1234,
+          files: { 'catalog-info.yaml': 'metadata:\n  name: storefront\n' },
+          commitId: '1'.repeat(40),
+          lastPushDate: new Date('2026-01-01T00:00:00Z'),
+        },
+        {
+          id: '0f1e2d3c-0000-4000-8000-0000000000a2',
+          name: 'empty-one',
+          isDisabled: false,
+          isFork: true,
+          size: 0,
+          files: {},
+          commitId: '',
+          lastPushDate: new Date('2026-01-01T00:00:00Z'),
+        },
+      ],
+    },
+  ],
+};
+
+let simulator: AzureDevOpsSimulator;
+
+beforeAll(async () => {
+  simulator = await AzureDevOpsSimulator.start({
+    organizations: [organization, generateOrganization({ name: 'big', repos: 300, projects: 250, withFile: 0, seed: 1 })],
+    tokens: [TOKEN],
+    brokerTokens: [BROKER_TOKEN],
+  });
+});
+
+afterAll(() => simulator.stop());
+
+afterEach(() => {
+  simulator.clearFaults();
+  simulator.setAuthFailure('203');
+  simulator.setTokens([TOKEN]);
+});
+
+function clientFor(overrides: ProfileOverrides = {}) {
+  const profile = buildProfile({
+    organization: 'contoso',
+    apiUrl: simulator.url,
+    token: TOKEN,
+    requestTimeoutMs: 2_000,
+    maxRetries: 2,
+    ...overrides,
+  });
+  const gate = new RequestGate({ concurrency: 4, maxRetries: profile.maxRetries, baseBackoffMs: 5 });
+  return AzureDevOpsClient.create({ profile, gate });
+}
+
+const storefront = { project: 'Web Apps', repositoryId: organization.projects[0].repositories[0].id, path: 'catalog-info.yaml', branch: 'main', maxBytes: 1000 };
+
+async function failureOf(promise: Promise<unknown>): Promise<AzureDevOpsError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as AzureDevOpsError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('AzureDevOpsClient against the simulator', () => {
+  it('lists repositories organization-wide with explicit defaults, negotiating api-version 7.1', async () => {
+    const client = await clientFor();
+    const listing = await client.listRepositories();
+    expect(listing.malformed).toEqual([]);
+    expect(listing.repositories).toEqual([
+      {
+        id: '0f1e2d3c-0000-4000-8000-0000000000a1',
+        name: 'storefront',
+        project: { id: '0f1e2d3c-0000-4000-8000-000000000001', name: 'Web Apps', visibility: 'public' },
+        defaultBranch: 'main',
+        webUrl: `${simulator.url}/contoso/Web%20Apps/_git/storefront`,
+        isDisabled: false,
+        isFork: false,
+        size: 1234,
+      },
+      expect.objectContaining({ name: 'empty-one', isDisabled: false, isFork: true }),
+    ]);
+    expect(listing.repositories[1]).not.toHaveProperty('defaultBranch');
+    const listingRequest = simulator.requests.find(request => request.route === 'repositories');
+    expect(listingRequest?.apiVersion).toBe('7.1');
+    expect(listingRequest?.authorization).toBe(`Basic ${Buffer.from(`PAT:${TOKEN}`).toString('base64')}`);
+  });
+
+  it('pages through projects with the continuation token the library drops', async () => {
+    const client = await clientFor({ organization: 'big' });
+    simulator.resetRequests();
+    const projects = await client.listProjects();
+    expect(projects).toHaveLength(250);
+    expect(new Set(projects.map(project => project.id)).size).toBe(250);
+    expect(simulator.countRequests('projects')).toBe(3);
+  });
+
+  it.each([
+    ['a file', {}, { kind: 'found', content: 'metadata:\n  name: storefront\n', objectId: expect.stringMatching(/^[0-9a-f]{40}$/) }],
+    ['a missing file', { path: '/nope.yaml' }, { kind: 'missing' }],
+    ['a missing branch', { branch: 'gone' }, { kind: 'branchMissing' }],
+    ['an empty repository', { repositoryId: organization.projects[0].repositories[1].id }, { kind: 'emptyRepository' }],
+    ['a deleted repository', { repositoryId: '0f1e2d3c-0000-4000-8000-00000000dead' }, { kind: 'repositoryMissing' }],
+    ['a file over the limit', { maxBytes: 10 }, { kind: 'tooLarge', bytes: 29 }],
+  ])('reads %s', async (_name, overrides, expected) => {
+    const client = await clientFor();
+    await expect(client.readFile({ ...storefront, ...overrides })).resolves.toEqual(expected);
+  });
+
+  it.each([
+    ['203 with a sign-in page', '203' as const, /sign-in page.*token was rejected/],
+    ['401', '401' as const, /token rejected by Azure DevOps \(401/],
+  ])('reports a rejected token answered with %s, without the token', async (_name, mode, message) => {
+    simulator.setAuthFailure(mode);
+    simulator.setTokens(['another-token']);
+    const error = await failureOf((await clientFor()).listRepositories());
+    expect(error.kind).toBe('unauthorized');
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain('organization contoso');
+    expect(error.message).not.toContain(TOKEN);
+  });
+
+  it('waits as Retry-After says and retries a 429', async () => {
+    const client = await clientFor();
+    simulator.resetRequests();
+    simulator.addFault({ route: 'items', times: 1, response: { status: 429, headers: { 'Retry-After': '1' }, body: { message: 'TF400733' } } });
+    const started = Date.now();
+    await expect(client.readFile(storefront)).resolves.toMatchObject({ kind: 'found' });
+    const itemRequests = simulator.requests.filter(request => request.route === 'items');
+    expect(itemRequests.map(request => request.status)).toEqual([429, 200]);
+    expect(itemRequests[1].time - itemRequests[0].time).toBeGreaterThanOrEqual(1000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it.each([
+    ['500', { status: 500, body: { message: 'boom', typeKey: 'ServerException' } }, 'serverError', /answered 500 after 2 retries: boom/],
+    ['429 without Retry-After', { status: 429 }, 'throttled', /throttled by Azure DevOps \(429\)/],
+    ['a reset connection', { type: 'reset' as const }, 'network', /cut|ECONNRESET/],
+    ['malformed JSON', { type: 'malformedJson' as const }, 'invalidResponse', /does not parse/],
+    ['an HTML page with 200', { type: 'html200' as const }, 'invalidResponse', /expected JSON, got text\/html/],
+    ['a 403', { status: 403, body: { message: 'denied' } }, 'forbidden', /access denied \(403\)/],
+  ])('classifies a listing that fails with %s', async (_name, response, kind, message) => {
+    const client = await clientFor();
+    simulator.addFault({ route: 'repositories', response });
+    const error = await failureOf(client.listRepositories());
+    expect(error.kind).toBe(kind);
+    expect(error.message).toMatch(message);
+  });
+
+  it('retries transient faults a bounded number of times', async () => {
+    const client = await clientFor();
+    simulator.resetRequests();
+    simulator.addFault({ route: 'repositories', times: 2, response: { status: 503 } });
+    await expect(client.listRepositories()).resolves.toMatchObject({ malformed: [] });
+    expect(simulator.requests.filter(request => request.route === 'repositories').map(request => request.status)).toEqual([503, 503, 200]);
+  });
+
+  it('gives up on a server that never answers after the request timeout', async () => {
+    const client = await clientFor({ requestTimeoutMs: 300, maxRetries: 0 });
+    simulator.addFault({ route: 'repositories', response: { type: 'hang' } });
+    const error = await failureOf(client.listRepositories());
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('no answer within 0.3 s');
+  });
+
+  it('gives up on a body that stops half-way', async () => {
+    const client = await clientFor({ requestTimeoutMs: 300, maxRetries: 0 });
+    simulator.addFault({ route: 'repositories', response: { type: 'truncated' } });
+    const error = await failureOf(client.listRepositories());
+    expect(['network', 'timeout', 'invalidResponse']).toContain(error.kind);
+  });
+
+  it('reports an unreachable apiUrl as a network fault', async () => {
+    const stopped = await AzureDevOpsSimulator.start({ organizations: [] });
+    const url = stopped.url;
+    await stopped.stop();
+    const error = await failureOf((await clientFor({ apiUrl: url, maxRetries: 0 })).listRepositories());
+    expect(error.kind).toBe('network');
+    expect(error.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('reports an unknown organization as not found', async () => {
+    const error = await failureOf((await clientFor({ organization: 'nobody' })).listRepositories());
+    expect(error.kind).toBe('notFound');
+  });
+
+  describe('through a broker', () => {
+    const broker = { url: '', token: BROKER_TOKEN };
+    beforeAll(() => {
+      broker.url = simulator.url;
+    });
+
+    it('sends no credentials and lists projects and repositories', async () => {
+      simulator.resetRequests();
+      const client = await clientFor({ token: undefined, broker });
+      const projects = await client.listProjects();
+      const listing = await client.listRepositories({ project: projects[0].id });
+      expect(listing.repositories.map(repository => repository.name)).toEqual(['storefront', 'empty-one']);
+      expect(simulator.requests.length).toBeGreaterThan(0);
+      for (const request of simulator.requests) {
+        expect(request.path.startsWith(`/broker/${BROKER_TOKEN}/contoso/`)).toBe(true);
+        expect(request.authorization).toBeUndefined();
+      }
+    });
+
+    it('keeps the broker token out of error messages', async () => {
+      const client = await clientFor({ token: undefined, broker, requestTimeoutMs: 300, maxRetries: 0 });
+      simulator.addFault({ route: 'repositories', response: { type: 'hang' } });
+      const error = await failureOf(client.listRepositories());
+      expect(error.message).not.toContain(BROKER_TOKEN);
+    });
+  });
+});

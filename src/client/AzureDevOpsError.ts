@@ -1,0 +1,30 @@
+import { TRANSIENT_ERROR_KINDS, type AzureDevOpsErrorKind } from './AzureDevOpsApi';
+
+/**
+ * A failed call to Azure DevOps. The message names the organization, the operation and the
+ * status, and never a secret: callers may log it as it is.
+ */
+export class AzureDevOpsError extends Error {
+  readonly name = 'AzureDevOpsError';
+  readonly kind: AzureDevOpsErrorKind;
+  readonly statusCode?: number;
+  /** The `typeKey` of Azure DevOps' error envelope, when there was one. */
+  readonly typeKey?: string;
+
+  constructor(options: {
+    kind: AzureDevOpsErrorKind;
+    message: string;
+    statusCode?: number;
+    typeKey?: string;
+  }) {
+    super(options.message);
+    this.kind = options.kind;
+    this.statusCode = options.statusCode;
+    this.typeKey = options.typeKey;
+  }
+
+  /** Whether retrying later may succeed (throttling, 5xx, timeouts, network faults). */
+  get isTransient(): boolean {
+    return TRANSIENT_ERROR_KINDS.has(this.kind);
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Throttling lives here, once per profile.
+ *
+ * `azure-devops-node-api` ignores `Retry-After`, never retries 429 and retries 5xx after a few
+ * milliseconds, so its own retries are switched off and this gate does the job instead:
+ *
+ * - at most `concurrency` requests of the profile are in flight at once;
+ * - a `Retry-After` (on any status, Azure DevOps also sends it on 200) or `X-RateLimit-Delay`
+ *   pauses every request of the profile, not just the one that got it: the budget is per identity;
+ * - 429, 5xx, timeouts and network faults are retried a bounded number of times, after the
+ *   server's `Retry-After` or, without one, an exponential backoff with jitter.
+ *
+ * See https://learn.microsoft.com/azure/devops/integrate/concepts/rate-limits
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** The parts of an HTTP answer the gate needs to decide on waiting and retrying. */
+export interface GateResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+}
+
+/** Options of {@link RequestGate}. */
+export interface RequestGateOptions {
+  concurrency: number;
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** Backoff before the first retry when the server names no delay; doubles per retry. */
+  baseBackoffMs?: number;
+  /** Longest single wait, whatever the server asks; protects the sync's own timeout. */
+  maxWaitMs?: number;
+  /** Injected for tests. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** Counters a sync reports in its summary line and the benchmark prints. */
+export interface RequestGateStats {
+  requests: number;
+  retries: number;
+  /** Milliseconds requests spent waiting on a profile-wide pause. */
+  pausedMs: number;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/** Whether a failure thrown by a request is worth another attempt. */
+export type RetryDecision = (error: unknown) => boolean;
+
+export class RequestGate {
+  readonly #concurrency: number;
+  readonly #maxRetries: number;
+  readonly #baseBackoffMs: number;
+  readonly #maxWaitMs: number;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #waiting: Array<() => void> = [];
+  #inFlight = 0;
+  #pausedUntil = 0;
+  readonly stats: RequestGateStats = { requests: 0, retries: 0, pausedMs: 0 };
+
+  constructor(options: RequestGateOptions) {
+    this.#concurrency = Math.max(1, options.concurrency);
+    this.#maxRetries = Math.max(0, options.maxRetries);
+    this.#baseBackoffMs = options.baseBackoffMs ?? 500;
+    this.#maxWaitMs = options.maxWaitMs ?? 60_000;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    this.#random = options.random ?? Math.random;
+  }
+
+  /**
+   * Runs `request` within the profile's limits, retrying as described above. Resolves with the
+   * last response (which may still be a 429 or 5xx when retries ran out); rethrows the last
+   * error when every attempt threw.
+   */
+  async run<T extends GateResponse>(
+    request: () => Promise<T>,
+    isRetryableError: RetryDecision,
+  ): Promise<T> {
+    await this.#acquire();
+    try {
+      for (let attempt = 0; ; attempt++) {
+        await this.#waitForPause();
+        this.stats.requests++;
+        let response: T;
+        try {
+          response = await request();
+        } catch (error) {
+          if (attempt >= this.#maxRetries || !isRetryableError(error)) throw error;
+          this.stats.retries++;
+          await this.#sleep(this.#backoffMs(attempt));
+          continue;
+        }
+        const serverDelayMs = this.#observe(response.headers);
+        if (!RETRYABLE_STATUS.has(response.statusCode) || attempt >= this.#maxRetries) {
+          return response;
+        }
+        this.stats.retries++;
+        // With a server-named delay the profile-wide pause set by #observe does the waiting.
+        if (serverDelayMs === undefined) await this.#sleep(this.#backoffMs(attempt));
+      }
+    } finally {
+      this.#release();
+    }
+  }
+
+  /** Reads the throttling headers and pauses the whole profile; returns the delay named, if any. */
+  #observe(headers: IncomingHttpHeaders): number | undefined {
+    const retryAfterMs = retryAfterToMs(headerValue(headers['retry-after']), this.#now());
+    const rateLimitDelayMs = secondsToMs(headerValue(headers['x-ratelimit-delay']));
+    const delayMs = maxDefined(retryAfterMs, rateLimitDelayMs);
+    if (delayMs !== undefined) {
+      const until = this.#now() + Math.min(delayMs, this.#maxWaitMs);
+      this.#pausedUntil = Math.max(this.#pausedUntil, until);
+    }
+    return delayMs;
+  }
+
+  async #waitForPause(): Promise<void> {
+    // Loop: another request may extend the pause while this one sleeps.
+    for (;;) {
+      const remaining = this.#pausedUntil - this.#now();
+      if (remaining <= 0) return;
+      this.stats.pausedMs += remaining;
+      await this.#sleep(remaining);
+    }
+  }
+
+  #backoffMs(attempt: number): number {
+    const exponential = this.#baseBackoffMs * 2 ** attempt;
+    // Full jitter keeps many repositories that failed together from retrying together.
+    return Math.min(this.#maxWaitMs, exponential / 2 + (this.#random() * exponential) / 2);
+  }
+
+  async #acquire(): Promise<void> {
+    if (this.#inFlight < this.#concurrency) {
+      this.#inFlight++;
+      return;
+    }
+    await new Promise<void>(resolve => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    // The slot passes straight to the next waiter, so #inFlight stays the same.
+    if (next) next();
+    else this.#inFlight--;
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function secondsToMs(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds * 1000) : undefined;
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110, section 10.2.3). */
+function retryAfterToMs(value: string | undefined, now: number): number | undefined {
+  const fromSeconds = secondsToMs(value);
+  if (fromSeconds !== undefined || value === undefined) return fromSeconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
+}

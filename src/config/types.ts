@@ -1,0 +1,94 @@
+import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+
+/**
+ * The six application-context attributes a catalog file can contribute, named as in
+ * Snyk Essentials' "Add Backstage Catalog" option.
+ *
+ * @public
+ */
+export type ApplicationContextAttributeId =
+  | 'catalogName'
+  | 'title'
+  | 'category'
+  | 'lifecycle'
+  | 'owner'
+  | 'application';
+
+/** One attribute to read from the catalog file and the field path it is read from. */
+export interface ApplicationContextAttribute {
+  id: ApplicationContextAttributeId;
+  /** The field path as configured, e.g. `metadata.annotations."example.com/team"`. */
+  path: string;
+  /** The same path split into segments, quotes removed. */
+  segments: string[];
+}
+
+/** A compiled list of case-insensitive name globs. */
+export interface NameGlobs {
+  /** The globs as configured, for logs and errors. */
+  patterns: string[];
+  /** One anchored, case-insensitive expression per glob. */
+  expressions: RegExp[];
+}
+
+/** Which repositories a profile emits. */
+export interface RepositoryFilters {
+  /** Project globs to include; undefined means every project. */
+  projects?: NameGlobs;
+  /** Project globs to exclude. */
+  excludeProjects?: NameGlobs;
+  /** Repository globs to include; undefined means every repository. */
+  repositories?: NameGlobs;
+  /** Repository globs to exclude. */
+  excludeRepositories?: NameGlobs;
+  includeDisabled: boolean;
+  includeForks: boolean;
+}
+
+/** The "Add Backstage Catalog" option of a profile. */
+export interface BackstageCatalogOptions {
+  enabled: boolean;
+  /** Path from the repository root, without a leading slash. */
+  filename: string;
+  attributes: ApplicationContextAttribute[];
+  ingestEntities: boolean;
+  /** Catalog files larger than this many bytes are skipped with a warning. */
+  maxFileBytes: number;
+}
+
+/** Routing through a Snyk Broker-compatible server. */
+export interface BrokerOptions {
+  /** Base URL without a trailing slash. */
+  url: string;
+  token: string;
+}
+
+/**
+ * One integration profile, fully resolved: defaults applied, URLs normalized, globs compiled.
+ * Secrets (`token`, `broker.token`) must never be logged.
+ */
+export interface ProfileConfig {
+  /** The key under `catalog.providers.azureDevOpsRepositories`. */
+  id: string;
+  profileName: string;
+  organization: string;
+  /** Base URL without a trailing slash, e.g. `https://dev.azure.com`. */
+  apiUrl: string;
+  /** Host name (and port, when not the default) of `apiUrl`, e.g. `dev.azure.com`. */
+  host: string;
+  /** `{apiUrl}/{organization}`: the URL the REST API is called on without a broker. */
+  organizationUrl: string;
+  /** Personal access token; absent when credentials come from `integrations.azure` or a broker. */
+  token?: string;
+  broker?: BrokerOptions;
+  backstageCatalog: BackstageCatalogOptions;
+  filters: RepositoryFilters;
+  /** A full entity ref (`group:default/platform`), or undefined. */
+  defaultOwner?: string;
+  concurrency: number;
+  /** Milliseconds before one HTTP request is abandoned. */
+  requestTimeoutMs: number;
+  /** Retries of one request after a transient failure (429, 5xx, timeout, network). */
+  maxRetries: number;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+}

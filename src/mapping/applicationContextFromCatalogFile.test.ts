@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAttribute, buildAttributes, buildCatalogDocument } from '../__testUtils__/builders';
+import type { ApplicationContextAttribute } from '../config/types';
+import { applicationContextFromDocuments } from './applicationContextFromCatalogFile';
+import { catalogFileFromYaml } from './catalogFileFromYaml';
+
+const PATH = 'catalog-info.yaml';
+
+function extract(
+  documents: Array<Record<string, unknown>>,
+  attributes: ApplicationContextAttribute[] = buildAttributes(),
+) {
+  return applicationContextFromDocuments(documents, { path: PATH, attributes });
+}
+
+function fixtureDocuments(name: string): Array<Record<string, unknown>> {
+  const content = readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
+  const file = catalogFileFromYaml(content, { path: PATH, maxBytes: 262_144 });
+  if (file.kind !== 'parsed') {
+    throw new Error(`fixture ${name} does not parse: ${JSON.stringify(file)}`);
+  }
+  return file.documents;
+}
+
+describe('applicationContextFromDocuments', () => {
+  it('takes all six attributes from a single Component', () => {
+    expect(extract([buildCatalogDocument()])).toEqual({
+      context: {
+        name: 'payments-api',
+        title: 'Payments API',
+        category: 'service',
+        lifecycle: 'production',
+        owner: 'team-a',
+        application: 'payments',
+        source: 'Backstage',
+        path: PATH,
+      },
+      namespace: 'default',
+      ignored: [],
+      declaredEntities: ['component:default/payments-api'],
+    });
+  });
+
+  it.each([
+    [
+      'the Component even when a System comes first',
+      'multi-document.yaml',
+      { name: 'payments-api', title: 'Payments API', owner: 'team-a' },
+      'payments',
+    ],
+    [
+      'the first document when none is a Component',
+      'no-component.yaml',
+      { name: 'payments-db', title: 'Payments database', category: 'database', owner: 'group:default/dba' },
+      'default',
+    ],
+  ])('reads the context from %s', (_name, fixture, context, namespace) => {
+    const result = extract(fixtureDocuments(fixture));
+
+    expect(result.context).toMatchObject({ ...context, source: 'Backstage', path: PATH });
+    expect(result.namespace).toBe(namespace);
+  });
+
+  it.each([
+    ['lower-case kind', 'component'],
+    ['upper-case kind', 'COMPONENT'],
+  ])('matches the Component kind case-sensitively, as Backstage does (%s)', (_name, kind) => {
+    const result = extract([
+      buildCatalogDocument({ kind: 'System', metadata: { name: 'first' } }),
+      buildCatalogDocument({ kind, metadata: { name: 'second' } }),
+    ]);
+
+    expect(result.context?.name).toBe('first');
+  });
+
+  it.each([
+    ['a number', { owner: 42 }, 'owner', 'spec.owner is a number, not a string'],
+    ['a boolean', { lifecycle: true }, 'lifecycle', 'spec.lifecycle is a boolean, not a string'],
+    ['null', { system: null }, 'application', 'spec.system is null, not a string'],
+    ['a list', { type: ['service'] }, 'category', 'spec.type is a list, not a string'],
+    ['an empty string', { owner: '' }, 'owner', 'spec.owner is an empty string'],
+    ['blanks only', { owner: '   ' }, 'owner', 'spec.owner is an empty string'],
+  ])('ignores %s with a reason', (_name, spec, attribute, reason) => {
+    const result = extract([buildCatalogDocument({ spec })]);
+
+    expect(result.ignored).toEqual([{ attribute, reason }]);
+    // For these attributes the context key is the attribute id.
+    expect(result.context).not.toHaveProperty(attribute);
+  });
+
+  it('ignores an object title with a reason and keeps the other attributes', () => {
+    const result = extract([buildCatalogDocument({ metadata: { title: { en: 'Payments' } } })]);
+
+    expect(result.ignored).toEqual([{ attribute: 'title', reason: 'metadata.title is a mapping, not a string' }]);
+    expect(result.context).toMatchObject({ name: 'payments-api', owner: 'team-a' });
+    expect(result.context).not.toHaveProperty('title');
+  });
+
+  it('trims values', () => {
+    const result = extract([buildCatalogDocument({ spec: { owner: '  team-a \n' } })]);
+
+    expect(result.context?.owner).toBe('team-a');
+  });
+
+  it.each([
+    ['only the selected attributes', [buildAttribute('owner')], { owner: 'team-a' }],
+    ['a custom path', [buildAttribute('lifecycle', 'metadata.labels.stage')], { lifecycle: 'beta' }],
+    [
+      'a quoted path segment with dots',
+      [buildAttribute('owner', 'metadata.annotations."example.com/team"')],
+      { owner: 'group:payments/team-a' },
+    ],
+    ['a path through a list (not found)', [buildAttribute('owner', 'spec.owners.0')], undefined],
+    ['a path through a string (not found)', [buildAttribute('owner', 'spec.owner.length')], undefined],
+    ['an inherited property (not found)', [buildAttribute('owner', 'spec.constructor')], undefined],
+    ['a missing path', [buildAttribute('owner', 'spec.team')], undefined],
+  ])('reads %s', (_name, attributes, context) => {
+    const document = buildCatalogDocument({
+      metadata: {
+        labels: { stage: 'beta' },
+        annotations: { 'example.com/team': 'group:payments/team-a', example: { com: 'wrong' } },
+      },
+      spec: { owners: ['team-a'] },
+    });
+
+    const result = extract([document], attributes);
+
+    expect(result.context).toEqual(context && { ...context, source: 'Backstage', path: PATH });
+    expect(result.ignored).toEqual([]);
+  });
+
+  it('reads the quoted-key fixture by its annotation, not by spec.owner', () => {
+    const result = extract(fixtureDocuments('quoted-key-path.yaml'), [
+      buildAttribute('owner', 'metadata.annotations."example.com/team"'),
+    ]);
+
+    expect(result.context?.owner).toBe('group:payments/team-a');
+  });
+
+  it.each([
+    ['metadata.namespace', { namespace: 'payments' }, 'payments'],
+    ['no namespace', {}, 'default'],
+    ['a non-string namespace', { namespace: 7 }, 'default'],
+    ['an empty namespace', { namespace: '' }, 'default'],
+  ])('takes the namespace from %s of the chosen document', (_name, metadata, namespace) => {
+    expect(extract([buildCatalogDocument({ metadata })]).namespace).toBe(namespace);
+  });
+
+  it('has no context when no selected attribute is found, but still the namespace and declarations', () => {
+    const result = extract(
+      [buildCatalogDocument({ metadata: { namespace: 'payments' } })],
+      [buildAttribute('owner', 'spec.team')],
+    );
+
+    expect(result).toEqual({
+      namespace: 'payments',
+      ignored: [],
+      declaredEntities: ['component:payments/payments-api'],
+    });
+  });
+
+  it('has nothing for a file without documents', () => {
+    expect(extract([])).toEqual({ namespace: 'default', ignored: [], declaredEntities: [] });
+  });
+
+  it.each([
+    ['every kind, each in its own namespace', 'multi-document.yaml', [
+      'system:default/payments',
+      'component:payments/payments-api',
+      'api:default/payments-openapi',
+    ]],
+    ['a file without a Component', 'no-component.yaml', ['resource:default/payments-db', 'system:default/payments']],
+  ])('declares %s', (_name, fixture, refs) => {
+    expect(extract(fixtureDocuments(fixture)).declaredEntities).toEqual(refs);
+  });
+
+  it.each([
+    ['no kind', { kind: undefined }],
+    ['a non-string kind', { kind: 3 }],
+    ['no metadata', { metadata: undefined }],
+    ['a non-string name', { metadata: { name: ['x'] } }],
+    ['an empty name', { metadata: { name: ' ' } }],
+  ])('does not declare a document with %s', (_name, override) => {
+    const document = { ...buildCatalogDocument(), ...override };
+
+    expect(extract([document]).declaredEntities).toEqual([]);
+  });
+
+  it('declares each entity once', () => {
+    const document = buildCatalogDocument();
+
+    expect(extract([document, { ...document, kind: 'COMPONENT' }]).declaredEntities).toEqual([
+      'component:default/payments-api',
+    ]);
+  });
+
+  it('does not modify the documents', () => {
+    const documents = [buildCatalogDocument({ spec: { owner: ' team-a ' } })];
+    const before = structuredClone(documents);
+
+    extract(documents);
+
+    expect(documents).toEqual(before);
+  });
+});

@@ -1,0 +1,175 @@
+import { DEFAULT_NAMESPACE, stringifyEntityRef } from '@backstage/catalog-model';
+import type { ApplicationContextAttribute, ApplicationContextAttributeId } from '../config/types';
+import type { ApplicationContext } from './RepositoryEntity';
+
+/** Options of {@link applicationContextFromDocuments}. */
+export interface ApplicationContextFromDocumentsOptions {
+  /** Path of the catalog file from the repository root; becomes `applicationContext.path`. */
+  path: string;
+  /** The attributes the profile selects, with their field paths already split into segments. */
+  attributes: ApplicationContextAttribute[];
+}
+
+/** An attribute whose field held something other than a non-empty string. */
+export interface IgnoredAttribute {
+  attribute: ApplicationContextAttributeId;
+  /** Why it was ignored, naming the field path; safe to log (no file content beyond a type). */
+  reason: string;
+}
+
+/** What a catalog file contributes to its repository's entity. */
+export interface CatalogFileFacts {
+  /** Undefined when none of the selected attributes was found. */
+  context?: ApplicationContext;
+  /**
+   * `metadata.namespace` of the document the context came from, else `default`: shorthand owner
+   * and system refs resolve in it, as they would on that Component.
+   */
+  namespace: string;
+  /** Attributes found but not usable; the caller logs them at debug level. */
+  ignored: IgnoredAttribute[];
+  /** Full refs of every entity the file declares (any kind), in file order, without duplicates. */
+  declaredEntities: string[];
+}
+
+/** The keys of {@link ApplicationContext} that attributes fill. */
+type ContextValueKey = Exclude<keyof ApplicationContext, 'source' | 'path'>;
+
+/** Which key of {@link ApplicationContext} each attribute lands on. */
+const CONTEXT_KEY_BY_ATTRIBUTE: Readonly<Record<ApplicationContextAttributeId, ContextValueKey>> = {
+  catalogName: 'name',
+  title: 'title',
+  category: 'category',
+  lifecycle: 'lifecycle',
+  owner: 'owner',
+  application: 'application',
+};
+
+/** The kind whose document carries the application context when a file declares several. */
+const CONTEXT_KIND = 'Component';
+
+/**
+ * Extracts the application context and the declared entities from the mapping documents of a
+ * catalog file. Pure; never throws for data problems.
+ *
+ * The context comes from the first document of kind `Component` (compared case-sensitively, as
+ * Backstage compares kinds in catalog files), else from the first document. Only the selected
+ * attributes are read, each by its field path; a value must be a non-empty string (trimmed) to be
+ * taken, anything else is reported in `ignored`.
+ *
+ * @param documents - Mapping documents in file order, as `catalogFileFromYaml` returns them.
+ * @param options - File path and selected attributes.
+ */
+export function applicationContextFromDocuments(
+  documents: ReadonlyArray<Record<string, unknown>>,
+  options: ApplicationContextFromDocumentsOptions,
+): CatalogFileFacts {
+  const declaredEntities = declaredEntityRefs(documents);
+  const chosen = documents.find(document => document.kind === CONTEXT_KIND) ?? documents[0];
+  if (!chosen) {
+    return { namespace: DEFAULT_NAMESPACE, ignored: [], declaredEntities };
+  }
+
+  const found: Partial<Record<ContextValueKey, string>> = {};
+  const ignored: IgnoredAttribute[] = [];
+  for (const attribute of options.attributes) {
+    const key = CONTEXT_KEY_BY_ATTRIBUTE[attribute.id];
+    // A profile listing one attribute twice keeps the first path that yields a value.
+    if (found[key] !== undefined) {
+      continue;
+    }
+    const lookup = valueAtPath(chosen, attribute.segments);
+    if (!lookup.found) {
+      continue;
+    }
+    const value = lookup.value;
+    if (typeof value !== 'string') {
+      ignored.push({
+        attribute: attribute.id,
+        reason: `${attribute.path} is ${describeType(value)}, not a string`,
+      });
+    } else if (value.trim() === '') {
+      ignored.push({ attribute: attribute.id, reason: `${attribute.path} is an empty string` });
+    } else {
+      found[key] = value.trim();
+    }
+  }
+
+  const namespace = namespaceOf(chosen) ?? DEFAULT_NAMESPACE;
+  if (Object.keys(found).length === 0) {
+    return { namespace, ignored, declaredEntities };
+  }
+  return {
+    context: { ...found, source: 'Backstage', path: options.path },
+    namespace,
+    ignored,
+    declaredEntities,
+  };
+}
+
+/**
+ * Walks own properties of plain objects only: an array index or a property of a string is not a
+ * field of a catalog file, and inherited properties (`constructor`, `__proto__`) must never match.
+ */
+function valueAtPath(
+  document: Record<string, unknown>,
+  segments: readonly string[],
+): { found: true; value: unknown } | { found: false } {
+  let current: unknown = document;
+  for (const segment of segments) {
+    if (!isRecord(current) || !Object.prototype.hasOwnProperty.call(current, segment)) {
+      return { found: false };
+    }
+    current = current[segment];
+  }
+  return { found: true, value: current };
+}
+
+function declaredEntityRefs(documents: ReadonlyArray<Record<string, unknown>>): string[] {
+  const refs = new Set<string>();
+  for (const document of documents) {
+    const kind = document.kind;
+    const metadata = document.metadata;
+    if (typeof kind !== 'string' || kind.trim() === '' || !isRecord(metadata)) {
+      continue;
+    }
+    const name = metadata.name;
+    if (typeof name !== 'string' || name.trim() === '') {
+      continue;
+    }
+    refs.add(
+      stringifyEntityRef({
+        kind: kind.trim(),
+        namespace: namespaceOf(document) ?? DEFAULT_NAMESPACE,
+        name: name.trim(),
+      }),
+    );
+  }
+  return [...refs];
+}
+
+function namespaceOf(document: Record<string, unknown>): string | undefined {
+  const metadata = document.metadata;
+  if (!isRecord(metadata)) {
+    return undefined;
+  }
+  const namespace = metadata.namespace;
+  return typeof namespace === 'string' && namespace.trim() !== '' ? namespace.trim() : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeType(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'a list';
+  }
+  if (typeof value === 'object') {
+    return 'a mapping';
+  }
+  return `a ${typeof value}`;
+}

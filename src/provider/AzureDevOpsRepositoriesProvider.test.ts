@@ -1,0 +1,216 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import type { RepositoryEntity } from '../mapping/RepositoryEntity';
+import { azureDevOpsError, FakeAzureDevOpsApi } from '../__testUtils__/FakeAzureDevOpsApi';
+import { PersistingTaskRunner } from '../__testUtils__/PersistingTaskRunner';
+import {
+  buildCatalogDocument,
+  buildCatalogFileYaml,
+  buildProfile,
+  buildRepository,
+  type ProfileOverrides,
+} from '../__testUtils__/builders';
+import { AzureDevOpsRepositoriesProvider } from './AzureDevOpsRepositoriesProvider';
+
+const withFile = buildRepository({ id: 'repo-1', name: 'payments-api' });
+const withoutFile = buildRepository({ id: 'repo-2', name: 'docs' });
+
+function setup(profileOverrides: ProfileOverrides = {}, repositories = [withFile, withoutFile]) {
+  const api = new FakeAzureDevOpsApi(repositories);
+  api.files.set(withFile.id, buildCatalogFileYaml(buildCatalogDocument()));
+  const taskRunner = new PersistingTaskRunner();
+  const logger = mockServices.logger.mock();
+  // One logger for the provider and its task-scoped children, so a test sees every line.
+  logger.child.mockImplementation(() => logger);
+  const provider = new AzureDevOpsRepositoriesProvider({
+    profile: buildProfile(profileOverrides),
+    taskRunner,
+    logger,
+    createApi: async () => api,
+  });
+  const connection = { applyMutation: jest.fn(), refresh: jest.fn() } satisfies EntityProviderConnection;
+  return { api, taskRunner, logger, provider, connection };
+}
+
+async function sync(context: ReturnType<typeof setup>) {
+  context.connection.applyMutation.mockClear();
+  await context.taskRunner.runTask();
+}
+
+function mutationEntities(connection: { applyMutation: jest.Mock }): RepositoryEntity[] {
+  const [[mutation]] = connection.applyMutation.mock.calls;
+  const deferred = mutation.type === 'full' ? mutation.entities : mutation.added;
+  return deferred.map((d: { entity: RepositoryEntity }) => d.entity);
+}
+
+function byRepository(entities: RepositoryEntity[], name: string): RepositoryEntity | undefined {
+  return entities.find(entity => entity.spec?.repository === name);
+}
+
+describe('AzureDevOpsRepositoriesProvider', () => {
+  it('schedules one refresh task named after the profile', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    expect(context.provider.getProviderName()).toBe('AzureDevOpsRepositoriesProvider:acme');
+    expect(context.taskRunner.getTasks().map(task => task.id)).toEqual([
+      'AzureDevOpsRepositoriesProvider:acme:refresh',
+    ]);
+  });
+
+  it('applies a full mutation with one entity per repository, keyed by the provider name', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    await sync(context);
+
+    expect(context.connection.applyMutation).toHaveBeenCalledTimes(1);
+    const [[mutation]] = context.connection.applyMutation.mock.calls;
+    expect(mutation.type).toBe('full');
+    expect(mutation.entities.map((d: { locationKey: string }) => d.locationKey)).toEqual([
+      'AzureDevOpsRepositoriesProvider:acme',
+      'AzureDevOpsRepositoriesProvider:acme',
+    ]);
+    const entities = mutationEntities(context.connection);
+    expect(byRepository(entities, 'payments-api')?.spec).toMatchObject({
+      owner: 'group:default/team-a',
+      system: 'system:default/payments',
+      lifecycle: 'production',
+      type: 'service',
+      applicationContext: { owner: 'team-a', application: 'payments', source: 'Backstage', path: 'catalog-info.yaml' },
+    });
+    expect(byRepository(entities, 'docs')?.spec.applicationContext).toBeUndefined();
+    expect(context.logger.info).toHaveBeenCalledWith(
+      expect.stringContaining('2 repositories seen, 2 emitted, 0 skipped, 0 failed, 1 with application context'),
+    );
+  });
+
+  it.each([
+    ['rejected token', azureDevOpsError('unauthorized', 401)],
+    ['server error', azureDevOpsError('serverError', 503)],
+    ['unreachable host', azureDevOpsError('network')],
+  ])('applies no mutation when the listing fails (%s)', async (_name, error) => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    context.api.listingError = error;
+    await sync(context);
+    expect(context.connection.applyMutation).not.toHaveBeenCalled();
+    expect(context.logger.error).toHaveBeenCalledWith(expect.stringContaining(error.message));
+  });
+
+  it('applies no mutation when the token is rejected while reading files', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    context.api.fileErrors.set(withFile.id, azureDevOpsError('unauthorized', 401));
+    await sync(context);
+    expect(context.connection.applyMutation).not.toHaveBeenCalled();
+  });
+
+  it('keeps the last known context when a file read fails transiently', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    await sync(context);
+    const before = byRepository(mutationEntities(context.connection), 'payments-api');
+
+    context.api.fileErrors.set(withFile.id, azureDevOpsError('serverError', 500));
+    await sync(context);
+
+    const [[mutation]] = context.connection.applyMutation.mock.calls;
+    expect(mutation.type).toBe('full');
+    expect(byRepository(mutationEntities(context.connection), 'payments-api')).toEqual(before);
+    expect(context.logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/project Payments, repository payments-api, path catalog-info.yaml: .*keeping the last known context/),
+    );
+  });
+
+  it('leaves a repository untouched with a delta mutation when it fails and nothing is known of it', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    context.api.fileErrors.set(withFile.id, azureDevOpsError('timeout'));
+    await sync(context);
+
+    const [[mutation]] = context.connection.applyMutation.mock.calls;
+    expect(mutation).toMatchObject({ type: 'delta', removed: [] });
+    expect(mutationEntities(context.connection).map(entity => entity.spec.repository)).toEqual(['docs']);
+  });
+
+  it('takes the context away when the file is removed, and updates it when edited', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    await sync(context);
+
+    context.api.files.set(withFile.id, buildCatalogFileYaml(buildCatalogDocument({ spec: { owner: 'team-b' } })));
+    await sync(context);
+    expect(byRepository(mutationEntities(context.connection), 'payments-api')?.spec.owner).toBe('group:default/team-b');
+
+    context.api.files.delete(withFile.id);
+    await sync(context);
+    const entity = byRepository(mutationEntities(context.connection), 'payments-api');
+    expect(entity?.spec.applicationContext).toBeUndefined();
+    expect(entity?.spec.owner).toBeUndefined();
+  });
+
+  it('warns once, naming profile, project, repository and path, for a file that does not parse', async () => {
+    const context = setup();
+    context.api.files.set(withFile.id, 'metadata: [unclosed');
+    await context.provider.connect(context.connection);
+    await sync(context);
+
+    expect(byRepository(mutationEntities(context.connection), 'payments-api')?.spec.applicationContext).toBeUndefined();
+    const warnings = context.logger.warn.mock.calls.map(([message]) => message);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^Profile acme, project Payments, repository payments-api, path catalog-info.yaml: the file does not parse/),
+    ]);
+  });
+
+  it('drops a repository that disappears between listing and reading', async () => {
+    const context = setup();
+    jest.spyOn(context.api, 'readFile').mockImplementation(async options =>
+      options.repositoryId === withFile.id ? { kind: 'repositoryMissing' } : { kind: 'missing' },
+    );
+    await context.provider.connect(context.connection);
+    await sync(context);
+    expect(mutationEntities(context.connection).map(entity => entity.spec.repository)).toEqual(['docs']);
+  });
+
+  it('emits disabled, empty and forked repositories flagged, and filters what the profile excludes', async () => {
+    const repositories = [
+      buildRepository({ id: 'a', name: 'archived', isDisabled: true }),
+      buildRepository({ id: 'b', name: 'empty', defaultBranch: undefined }),
+      buildRepository({ id: 'c', name: 'forked', isFork: true }),
+      buildRepository({ id: 'd', name: 'scratch-1' }),
+    ];
+    const context = setup({ filters: { excludeRepositories: { patterns: ['scratch-*'], expressions: [/^scratch-.*$/i] } } }, repositories);
+    await context.provider.connect(context.connection);
+    await sync(context);
+
+    const entities = mutationEntities(context.connection);
+    expect(entities.map(entity => [entity.spec.repository, entity.spec.disabled, entity.spec.empty, entity.spec.fork])).toEqual([
+      ['archived', true, false, false],
+      ['empty', false, true, false],
+      ['forked', false, false, true],
+    ]);
+    // No file is read from an empty repository.
+    expect(context.api.fileReads.map(read => read.repositoryId)).not.toContain('b');
+  });
+
+  it('reads no file when Add Backstage Catalog is off', async () => {
+    const context = setup({ backstageCatalog: { enabled: false } });
+    await context.provider.connect(context.connection);
+    await sync(context);
+    expect(context.api.fileReads).toEqual([]);
+    expect(byRepository(mutationEntities(context.connection), 'payments-api')?.spec.applicationContext).toBeUndefined();
+  });
+
+  it('also emits the entities the file declares with ingestEntities', async () => {
+    const context = setup({ backstageCatalog: { ingestEntities: true } });
+    await context.provider.connect(context.connection);
+    await sync(context);
+    const [[mutation]] = context.connection.applyMutation.mock.calls;
+    const component = mutation.entities.find((d: { entity: { kind: string } }) => d.entity.kind === 'Component');
+    expect(component.entity.metadata.annotations).toMatchObject({
+      'backstage.io/managed-by-location':
+        'url:https://dev.azure.com/acme/Payments/_git/payments-api?path=%2Fcatalog-info.yaml&version=GBmain',
+      'dev.azure.com/project-repo': 'Payments/payments-api',
+    });
+    expect(component.locationKey).toBe('AzureDevOpsRepositoriesProvider:acme');
+  });
+});

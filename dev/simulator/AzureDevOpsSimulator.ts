@@ -12,7 +12,7 @@ import {
 } from './authentication';
 import { errorReply, organizationNotFound, projectNotFound, routeNotFound } from './azureDevOpsErrors';
 import { areaOptions, connectionData, project, projects, resourceAreas } from './coreRoutes';
-import { faultAction, FaultRegistry, type Fault, type FaultSubject } from './faults';
+import { faultAction, FaultRegistry, type Fault, type FaultAction, type FaultSubject } from './faults';
 import { branchStats, commits, items, refs, repositories, repository } from './gitRoutes';
 import type {
   ProjectInit,
@@ -88,6 +88,9 @@ const ROUTES: Record<Exclude<RouteName, 'unknown'>, RouteHandler> = {
 
 interface ResolvedTarget {
   organization?: SimulatedOrganization;
+  /** The project of the segment before `_apis`; undefined when absent or unknown. */
+  project?: SimulatedProject;
+  /** What faults match on: also the project of a repository addressed by id alone. */
   subject: FaultSubject;
 }
 
@@ -122,11 +125,7 @@ export class AzureDevOpsSimulator {
     this.#authFailure = options.authFailure ?? '203';
     this.#recordRequests = options.recordRequests ?? true;
     this.setThrottle(options.throttle);
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        this.#write(response, undefined, errorReply(500, 'SimulatorException', String(error)));
-      });
-    });
+    this.#server = createServer((request, response) => void this.#handle(request, response));
     this.#server.on('connection', socket => {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
@@ -268,43 +267,48 @@ export class AzureDevOpsSimulator {
     const method = (request.method ?? 'GET').toUpperCase();
     const target = parseRequestTarget(method, url.pathname);
     const record = this.#record(request, method, url, target);
-
-    await this.#sleep(this.#latencyMs);
-    if (this.#stopping) return;
-    const resolved = this.#resolve(method, target);
-    const fault = this.#faults.take(resolved.subject);
-    if (fault) {
-      const action = faultAction(fault);
-      switch (action.kind) {
-        case 'reply':
-          this.#write(response, record, action.reply);
-          return;
-        case 'truncated': {
-          const body = Buffer.from(action.reply.body, 'utf8');
-          record.status = action.reply.status;
-          response.writeHead(action.reply.status, {
-            ...action.reply.headers,
-            'content-length': String(action.announcedLength),
-          });
-          response.write(body, () => request.socket.end());
-          return;
-        }
-        case 'reset':
-          request.socket.destroy();
-          return;
-        case 'hang':
-          return;
-        case 'delay':
-          await this.#sleep(action.ms);
-          if (this.#stopping) return;
-          break;
-      }
+    try {
+      await this.#sleep(this.#latencyMs);
+      if (this.#stopping) return;
+      const resolved = this.#resolve(method, target);
+      const fault = this.#faults.take(resolved.subject);
+      if (fault && (await this.#applyFault(faultAction(fault), request, response, record))) return;
+      const { reply, delayMs } = this.#answer(request, url, target, resolved);
+      await this.#sleep(delayMs);
+      this.#write(response, record, reply);
+    } catch (error) {
+      this.#write(response, record, errorReply(500, 'SimulatorException', String(error)));
     }
+  }
 
-    const { reply, delayMs } = this.#answer(request, url, target, resolved);
-    await this.#sleep(delayMs);
-    if (this.#stopping) return;
-    this.#write(response, record, reply);
+  /** Returns true when the fault took care of the request. */
+  async #applyFault(
+    action: FaultAction,
+    request: IncomingMessage,
+    response: ServerResponse,
+    record: MutableRecordedRequest,
+  ): Promise<boolean> {
+    switch (action.kind) {
+      case 'reply':
+        this.#write(response, record, action.reply);
+        return true;
+      case 'truncated':
+        record.status = action.reply.status;
+        response.writeHead(action.reply.status, {
+          ...action.reply.headers,
+          'content-length': String(action.announcedLength),
+        });
+        response.write(Buffer.from(action.reply.body, 'utf8'), () => request.socket.end());
+        return true;
+      case 'reset':
+        request.socket.destroy();
+        return true;
+      case 'hang':
+        return true;
+      case 'delay':
+        await this.#sleep(action.ms);
+        return false;
+    }
   }
 
   /** Authentication, throttling, then the route. */
@@ -312,7 +316,7 @@ export class AzureDevOpsSimulator {
     request: IncomingMessage,
     url: URL,
     target: RequestTarget,
-    { organization, subject }: ResolvedTarget,
+    { organization, project, subject }: ResolvedTarget,
   ): { reply: Reply; delayMs: number } {
     const answer = (reply: Reply, delayMs = 0) => ({ reply, delayMs });
     const authorization = request.headers.authorization;
@@ -338,14 +342,14 @@ export class AzureDevOpsSimulator {
     let reply: Reply;
     if (target.route === 'unknown') {
       reply = routeNotFound(subject.method, url.pathname);
-    } else if (target.project !== undefined && !subject.project) {
+    } else if (target.project !== undefined && !project) {
       reply = projectNotFound(target.project);
     } else {
       reply = ROUTES[target.route]({
         target,
         store: this.#store,
         organization,
-        project: subject.project,
+        project,
         query: url.searchParams,
         acceptType: (request.headers.accept ?? '').split(/[;,]/)[0].trim().toLowerCase(),
         urls: new ResourceUrls(this.#url, organization.name),
@@ -375,18 +379,18 @@ export class AzureDevOpsSimulator {
     const subject: FaultSubject = { route: target.route, method };
     const organization = target.organization ? this.#store.organization(target.organization) : undefined;
     if (!organization) return { subject };
-    if (target.project !== undefined) {
-      subject.projectSegment = target.project;
-      subject.project = this.#store.findProject(organization.name, target.project);
-      if (!subject.project) return { organization, subject };
-    }
+    const project =
+      target.project === undefined ? undefined : this.#store.findProject(organization.name, target.project);
+    subject.projectSegment = target.project;
+    subject.project = project;
+    if (target.project !== undefined && !project) return { organization, subject };
     if (target.repository !== undefined) {
+      const located = this.#store.findRepository(organization.name, target.repository, project);
       subject.repositorySegment = target.repository;
-      const located = this.#store.findRepository(organization.name, target.repository, subject.project);
       subject.repository = located?.repository;
       subject.project ??= located?.project;
     }
-    return { organization, subject };
+    return { organization, project, subject };
   }
 
   #record(request: IncomingMessage, method: string, url: URL, target: RequestTarget): MutableRecordedRequest {
@@ -408,10 +412,11 @@ export class AzureDevOpsSimulator {
     return record;
   }
 
-  #write(response: ServerResponse, record: MutableRecordedRequest | undefined, reply: Reply): void {
-    if (response.destroyed || response.headersSent) return;
+  /** Does nothing once the simulator stops: its sockets are gone. */
+  #write(response: ServerResponse, record: MutableRecordedRequest, reply: Reply): void {
+    if (this.#stopping || response.destroyed || response.headersSent) return;
     const body = Buffer.from(reply.body, 'utf8');
-    if (record) record.status = reply.status;
+    record.status = reply.status;
     response.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
     response.end(body);
   }

@@ -30,42 +30,48 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; reply: Reply };
 
 /** Builds the absolute URLs that appear in answers, pointing back at the simulator. */
 export class ResourceUrls {
-  readonly #baseUrl: string;
-  readonly #organization: string;
+  readonly #organizationUrl: string;
+  /** The organization URL with the organization as user name, the shape of real remote URLs. */
+  readonly #remoteOrganizationUrl: string;
+  readonly #sshPrefix: string;
 
   constructor(baseUrl: string, organization: string) {
-    this.#baseUrl = baseUrl;
-    this.#organization = organization;
+    const base = new URL(baseUrl);
+    const encodedOrganization = encodeURIComponent(organization);
+    this.#organizationUrl = `${base.origin}/${encodedOrganization}`;
+    this.#remoteOrganizationUrl = `${base.protocol}//${encodedOrganization}@${base.host}/${encodedOrganization}`;
+    this.#sshPrefix = `git@${base.hostname}:v3/${encodedOrganization}`;
   }
 
   organization(): string {
-    return `${this.#baseUrl}/${encodeURIComponent(this.#organization)}`;
+    return this.#organizationUrl;
   }
 
   project(project: SimulatedProject): string {
-    return `${this.organization()}/_apis/projects/${project.id}`;
+    return `${this.#organizationUrl}/_apis/projects/${project.id}`;
   }
 
   repository(project: SimulatedProject, repository: SimulatedRepository): string {
-    return `${this.organization()}/${project.id}/_apis/git/repositories/${repository.id}`;
+    return `${this.#organizationUrl}/${project.id}/_apis/git/repositories/${repository.id}`;
   }
 
   web(project: SimulatedProject, repository: SimulatedRepository): string {
-    return `${this.organization()}/${encodeURIComponent(project.name)}/_git/${encodeURIComponent(repository.name)}`;
+    return `${this.#organizationUrl}/${gitPath(project, repository)}`;
   }
 
-  /** Real remote URLs carry the organization as user name: `https://org@dev.azure.com/org/…`. */
+  /** Like `https://org@dev.azure.com/org/project/_git/repo`. */
   remote(project: SimulatedProject, repository: SimulatedRepository): string {
-    const url = new URL(this.web(project, repository));
-    url.username = this.#organization;
-    return url.toString();
+    return `${this.#remoteOrganizationUrl}/${gitPath(project, repository)}`;
   }
 
+  /** Like `git@ssh.dev.azure.com:v3/org/project/repo`. */
   ssh(project: SimulatedProject, repository: SimulatedRepository): string {
-    const host = new URL(this.#baseUrl).hostname;
-    const path = [this.#organization, project.name, repository.name].map(encodeURIComponent).join('/');
-    return `git@${host}:v3/${path}`;
+    return `${this.#sshPrefix}/${encodeURIComponent(project.name)}/${encodeURIComponent(repository.name)}`;
   }
+}
+
+function gitPath(project: SimulatedProject, repository: SimulatedRepository): string {
+  return `${encodeURIComponent(project.name)}/_git/${encodeURIComponent(repository.name)}`;
 }
 
 export function projectReferenceJson(project: SimulatedProject, urls: ResourceUrls): Record<string, unknown> {

@@ -213,4 +213,19 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     });
     expect(component.locationKey).toBe('AzureDevOpsRepositoriesProvider:acme');
   });
+
+  it('emits an entity declared by two repositories once, from the first, with ingestEntities', async () => {
+    const fork = buildRepository({ id: 'repo-3', name: 'payments-api-fork', isFork: true });
+    const context = setup({ backstageCatalog: { ingestEntities: true } }, [withFile, fork]);
+    context.api.files.set(fork.id, buildCatalogFileYaml(buildCatalogDocument()));
+    await context.provider.connect(context.connection);
+    await sync(context);
+    const [[mutation]] = context.connection.applyMutation.mock.calls;
+    const components = mutation.entities.filter((d: { entity: { kind: string } }) => d.entity.kind === 'Component');
+    expect(components).toHaveLength(1);
+    expect(components[0].entity.metadata.annotations['dev.azure.com/project-repo']).toBe('Payments/payments-api');
+    expect(context.logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('repository payments-api-fork: component:default/payments-api is already declared by project Payments, repository payments-api'),
+    );
+  });
 });

@@ -5,6 +5,7 @@ import type {
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { stringifyError } from '@backstage/errors';
 import {
   DefaultAzureDevOpsCredentialsProvider,
@@ -174,6 +175,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     let unresolved = 0;
     const locationKey = this.getProviderName();
     const currentIds = new Set<string>();
+    const ingestedRefs = new Map<string, string>();
 
     const outcomes = await Promise.all(
       discovered.repositories.map(async repository => ({
@@ -215,6 +217,14 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
 
       if (profile.backstageCatalog.ingestEntities && fileOutcome.kind === 'read') {
         for (const entity of declaredEntitiesFromCatalogFile(fileOutcome.documents, { repository, profile })) {
+          const ref = stringifyEntityRef(entity);
+          // Forks and copies declare the same entities; one mutation must not hold a ref twice.
+          const firstSource = ingestedRefs.get(ref);
+          if (firstSource) {
+            logger.warn(`${describe(profile, repository)}: ${ref} is already declared by ${firstSource}; keeping that one`);
+            continue;
+          }
+          ingestedRefs.set(ref, `project ${repository.project.name}, repository ${repository.name}`);
           entities.push({ entity, locationKey });
         }
       }

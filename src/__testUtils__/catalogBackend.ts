@@ -1,0 +1,69 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import type { JsonObject } from '@backstage/types';
+import type { Knex } from 'knex';
+import { catalogModuleAzureDevOpsRepositories } from '../module';
+
+/** The test side of Backstage's mock scheduler: tasks run when the test says so. */
+interface TriggerableScheduler {
+  factory(options?: { skipTaskRunOnStartup?: boolean }): ReturnType<typeof mockServices.scheduler.factory>;
+  triggerTask(id: string): Promise<void>;
+}
+
+/** A real catalog backend with this module, on the given database, driven by hand. */
+export interface CatalogBackend {
+  /** `http://127.0.0.1:PORT/api/catalog` */
+  catalogUrl: string;
+  /** Runs the sync of one profile to completion. */
+  sync(profileId: string): Promise<void>;
+  /** Entities the catalog API lists for a filter such as `kind=Repository`. */
+  entities(filter?: string): Promise<Entity[]>;
+  /** Polls the catalog API until `accept` holds, or fails after `timeoutMs`. */
+  waitForEntities(filter: string, accept: (entities: Entity[]) => boolean, timeoutMs?: number): Promise<Entity[]>;
+  stop(): Promise<void>;
+}
+
+/** Starts the catalog plugin, this module and a hand-driven scheduler on `knex`. */
+export async function startCatalogBackend(options: {
+  knex: Knex;
+  config: JsonObject;
+  features?: Parameters<typeof startTestBackend>[0]['features'];
+}): Promise<CatalogBackend> {
+  const scheduler = mockServices.scheduler() as unknown as TriggerableScheduler;
+  const backend = await startTestBackend({
+    features: [
+      import('@backstage/plugin-catalog-backend'),
+      catalogModuleAzureDevOpsRepositories,
+      mockServices.database.factory({ knex: options.knex }),
+      mockServices.rootConfig.factory({ data: options.config }),
+      scheduler.factory({ skipTaskRunOnStartup: true }),
+      ...(options.features ?? []),
+    ],
+  });
+  const address = backend.server.address();
+  if (!address || typeof address === 'string') throw new Error('The test backend has no port');
+  const catalogUrl = `http://127.0.0.1:${address.port}/api/catalog`;
+
+  async function entities(filter?: string): Promise<Entity[]> {
+    const response = await fetch(`${catalogUrl}/entities${filter ? `?filter=${encodeURIComponent(filter)}` : ''}`);
+    if (!response.ok) throw new Error(`The catalog answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as Entity[];
+  }
+
+  return {
+    catalogUrl,
+    sync: profileId => scheduler.triggerTask(`AzureDevOpsRepositoriesProvider:${profileId}:refresh`),
+    entities,
+    async waitForEntities(filter, accept, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: Entity[] = [];
+      while (Date.now() < deadline) {
+        last = await entities(filter);
+        if (accept(last)) return last;
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      throw new Error(`The catalog did not reach the expected state for ${filter}; last saw ${last.length} entities`);
+    },
+    stop: () => backend.stop(),
+  };
+}

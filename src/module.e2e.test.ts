@@ -1,0 +1,147 @@
+/**
+ * End to end: the simulator, the real azure-devops-node-api client, this module and the real
+ * catalog plugin on SQLite (and PostgreSQL when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
+ * is set), asserted through the catalog's REST API.
+ */
+import { TestDatabases } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
+import { startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
+
+const TOKEN = 'e2e-token-abcdef123456';
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'], disableDocker: true });
+
+function profileConfig(simulatorUrl: string) {
+  return {
+    catalog: {
+      providers: {
+        azureDevOpsRepositories: {
+          demo: {
+            profileName: 'Demo',
+            organization: 'demo',
+            apiUrl: `${simulatorUrl}/`,
+            token: TOKEN,
+            maxRetries: 0,
+            requestTimeoutSeconds: 2,
+          },
+        },
+      },
+    },
+  };
+}
+
+function byRepository(entities: Entity[], project: string, repository: string): Entity {
+  const found = entities.find(entity => entity.spec?.project === project && entity.spec?.repository === repository);
+  if (!found) throw new Error(`No entity for ${project}/${repository}`);
+  return found;
+}
+
+function relationsOf(entity: Entity): string[] {
+  return (entity.relations ?? []).map(relation => `${relation.type} ${relation.targetRef}`).sort();
+}
+
+describe.each(databases.eachSupportedId())('the module in a real catalog on %s', databaseId => {
+  let simulator: AzureDevOpsSimulator;
+  let backend: CatalogBackend;
+  const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
+  const repositoryCount = organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+
+  beforeAll(async () => {
+    simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [TOKEN] });
+    backend = await startCatalogBackend({
+      knex: await databases.init(databaseId),
+      config: profileConfig(simulator.url),
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await simulator?.stop();
+  });
+
+  it('lists one Repository per repository with the contract annotations and spec', async () => {
+    await backend.sync('demo');
+    const entities = await backend.waitForEntities('kind=Repository', found => found.length === repositoryCount);
+
+    for (const entity of entities) {
+      const webUrl = entity.metadata.annotations?.['backstage.io/view-url'];
+      expect(webUrl).toMatch(new RegExp(`^${simulator.url}/demo/.+/_git/.+`));
+      expect(entity.apiVersion).toBe('azure-devops-repositories.dev/v1alpha1');
+      expect(entity.metadata.annotations).toMatchObject({
+        'backstage.io/managed-by-location': `url:${webUrl}`,
+        'backstage.io/managed-by-origin-location': `url:${webUrl}`,
+        'backstage.io/source-location': `url:${webUrl}`,
+        'dev.azure.com/project-repo': `${entity.spec?.project}/${entity.spec?.repository}`,
+        'dev.azure.com/host-org': `${new URL(simulator.url).host}/demo`,
+      });
+      expect(entity.spec).toMatchObject({
+        organization: 'demo',
+        project: expect.any(String),
+        repository: expect.any(String),
+        repositoryId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        empty: expect.any(Boolean),
+        disabled: expect.any(Boolean),
+        fork: expect.any(Boolean),
+        visibility: expect.stringMatching(/^(private|public)$/),
+      });
+    }
+    // Two repositories called `api` in two projects are two entities.
+    expect(entities.filter(entity => entity.spec?.repository === 'api')).toHaveLength(2);
+  });
+
+  it('attaches application context and links owner, system and declared entities', async () => {
+    const entities = await backend.entities('kind=Repository');
+    const commerceApi = byRepository(entities, 'Commerce', 'api');
+    expect(commerceApi.spec).toMatchObject({
+      owner: 'group:default/team-commerce',
+      system: 'system:default/commerce',
+      applicationContext: { owner: 'team-commerce', application: 'commerce', source: 'Backstage', path: 'catalog-info.yaml' },
+    });
+    expect(relationsOf(commerceApi)).toEqual([
+      'declares component:default/commerce-api',
+      'ownedBy group:default/team-commerce',
+      'partOf system:default/commerce',
+    ]);
+    const withoutFile = byRepository(entities, 'Platform', 'infrastructure');
+    expect(withoutFile.spec?.applicationContext).toBeUndefined();
+    expect(withoutFile.metadata.title).toBe('infrastructure');
+  });
+
+  it('follows edits, removals and breakage of a catalog file, and deleted repositories, on the next sync', async () => {
+    simulator.setFile('demo', 'Commerce', 'api', 'catalog-info.yaml', 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: commerce-api\nspec:\n  owner: group:payments/team-new\n  type: service\n');
+    simulator.setFile('demo', 'Platform', 'api', 'catalog-info.yaml', undefined);
+    simulator.setFile('demo', 'Mobile Apps', 'ios-app', 'catalog-info.yaml', 'metadata: [not closed');
+    simulator.removeRepository('demo', 'Sandbox', 'experiments');
+    await backend.sync('demo');
+
+    const entities = await backend.waitForEntities(
+      'kind=Repository',
+      found => found.length === repositoryCount - 1 && byRepository(found, 'Commerce', 'api').spec?.owner === 'group:payments/team-new',
+    );
+    expect(entities.some(entity => entity.spec?.repository === 'experiments')).toBe(false);
+    expect(byRepository(entities, 'Commerce', 'api').spec).not.toHaveProperty('system');
+    expect(byRepository(entities, 'Platform', 'api').spec).not.toHaveProperty('applicationContext');
+    expect(byRepository(entities, 'Mobile Apps', 'ios-app').spec).not.toHaveProperty('applicationContext');
+  });
+
+  it.each([
+    ['a rejected token', () => simulator.setTokens(['rotated-token'])],
+    ['a listing that fails with 500', () => simulator.addFault({ route: 'repositories', response: { status: 500 } })],
+    ['a connection reset', () => simulator.addFault({ route: 'repositories', response: { type: 'reset' } })],
+    ['a listing cut off mid-way', () => simulator.addFault({ route: 'repositories', response: { type: 'truncated' } })],
+  ])('keeps every entity after %s', async (_name, breakIt) => {
+    const before = await backend.entities('kind=Repository');
+    breakIt();
+    try {
+      await backend.sync('demo');
+      // Give the catalog the time it would need to delete something, then compare.
+      await new Promise(resolve => setTimeout(resolve, 1500));
+      const after = await backend.entities('kind=Repository');
+      expect(after.map(entity => entity.metadata.uid).sort()).toEqual(before.map(entity => entity.metadata.uid).sort());
+      expect(after.map(entity => entity.spec?.applicationContext)).toEqual(before.map(entity => entity.spec?.applicationContext));
+    } finally {
+      simulator.clearFaults();
+      simulator.setTokens([TOKEN]);
+    }
+  });
+});

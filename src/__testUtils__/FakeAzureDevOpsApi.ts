@@ -18,6 +18,11 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   /** Thrown by `readFile` for these repository ids while set. */
   readonly fileErrors = new Map<string, AzureDevOpsError>();
   readonly fileReads: ReadFileOptions[] = [];
+  /** Time of the last push per repository id, for the activity listing. */
+  readonly pushes = new Map<string, number>();
+  /** False makes the activity listing answer as Azure DevOps Server without analytics does. */
+  activityAvailable = true;
+  readonly activityCalls: Array<{ project: string; since: Date }> = [];
 
   constructor(repositories: AzureDevOpsRepository[] = []) {
     this.repositories.push(...repositories);
@@ -35,6 +40,24 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
       repository => !options.project || repository.project.id === options.project,
     );
     return { repositories: repositories.map(repository => ({ ...repository })), malformed: [] };
+  }
+
+  /** Writes (or with `undefined` removes) a repository's catalog file, as a push would. */
+  push(repositoryId: string, content: string | undefined, at: number = Date.now()): void {
+    if (content === undefined) this.files.delete(repositoryId);
+    else this.files.set(repositoryId, content);
+    this.pushes.set(repositoryId, at);
+  }
+
+  async listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined> {
+    this.activityCalls.push(options);
+    if (!this.activityAvailable) return undefined;
+    const inProject = this.repositories.filter(repository => repository.project.id === options.project);
+    return new Set(
+      inProject
+        .filter(repository => (this.pushes.get(repository.id) ?? 0) >= options.since.getTime())
+        .map(repository => repository.id.toLowerCase()),
+    );
   }
 
   async readFile(options: ReadFileOptions): Promise<FileReadResult> {

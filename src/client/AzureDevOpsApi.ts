@@ -97,6 +97,12 @@ export interface AzureDevOpsApi {
   listRepositories(options?: { project?: string }): Promise<RepositoryListing>;
   /** Reads one file from one branch; absent files and repositories are results, not errors. */
   readFile(options: ReadFileOptions): Promise<FileReadResult>;
-  /** HTTP requests and retries this client made, for the sync's summary line. */
+  /**
+   * Ids (lower case) of the repositories of one project with pushes since `since`, from Azure
+   * DevOps' project analysis; `undefined` when the API is not available there (Azure DevOps
+   * Server without analytics, a token without access).
+   */
+  listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined>;
+  /** HTTP requests and retries since the previous call, for each sync's summary line. */
   requestStats?(): { requests: number; retries: number };
 }

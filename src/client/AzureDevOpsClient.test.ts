@@ -209,6 +209,32 @@ describe('AzureDevOpsClient against the simulator', () => {
     expect(error.kind).toBe('notFound');
   });
 
+  describe('repository activity', () => {
+    const project = organization.projects[0].id;
+
+    it('names the repositories pushed to since a date', async () => {
+      const client = await clientFor();
+      const before = new Date(Date.now() - 1000);
+      await expect(client.listChangedRepositoryIds({ project, since: before })).resolves.toEqual(new Set());
+      simulator.setFile('contoso', 'Web Apps', 'storefront', 'catalog-info.yaml', 'metadata:\n  name: changed\n');
+      await expect(client.listChangedRepositoryIds({ project, since: before })).resolves.toEqual(
+        new Set([organization.projects[0].repositories[0].id]),
+      );
+    });
+
+    it.each([404, 403])('says it cannot tell when project analysis answers %s', async status => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'activityMetrics', response: { status, body: { message: 'no analytics' } } });
+      await expect(client.listChangedRepositoryIds({ project, since: new Date() })).resolves.toBeUndefined();
+    });
+
+    it('says it cannot tell when the server has no project analysis area at all', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'areaOptions', response: { status: 404 } });
+      await expect(client.listChangedRepositoryIds({ project, since: new Date() })).resolves.toBeUndefined();
+    });
+  });
+
   describe('through a broker', () => {
     const broker = { url: '', token: BROKER_TOKEN };
     beforeAll(() => {

@@ -14,6 +14,7 @@ import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
 import type { HttpClient } from 'typed-rest-client/HttpClient';
 import { CoreApi } from 'azure-devops-node-api/CoreApi';
 import { GitApi } from 'azure-devops-node-api/GitApi';
+import { ProjectAnalysisApi } from 'azure-devops-node-api/ProjectAnalysisApi';
 import type { AzureDevOpsCredentialsProvider } from '@backstage/integration';
 import type { ProfileConfig } from '../config/types';
 import type {
@@ -34,11 +35,15 @@ const RESOURCES = {
   projects: { area: 'core', locationId: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', apiVersion: '7.2-preview.4' },
   repositories: { area: 'git', locationId: '225f7195-f9c7-4d14-ab28-a83f7ff77e1f', apiVersion: '7.2-preview.2' },
   items: { area: 'git', locationId: 'fb93c0db-47ed-4a31-8c20-47552878fb44', apiVersion: '7.2-preview.1' },
+  activityMetrics: { area: 'projectanalysis', locationId: 'df7fbbca-630a-40e3-8aa3-7a3faf66947e', apiVersion: '7.2-preview.1' },
 } as const;
 
 type Resource = (typeof RESOURCES)[keyof typeof RESOURCES];
 
 const PROJECT_PAGE_SIZE = 100;
+const ACTIVITY_PAGE_SIZE = 1000;
+/** Statuses that mean "project analysis is not offered here", not "something broke". */
+const ANALYSIS_UNAVAILABLE_STATUS = new Set([401, 403, 404]);
 /** A guard against a server that keeps handing out continuation tokens. */
 const MAX_PROJECT_PAGES = 10_000;
 const NETWORK_ERROR_CODES = new Set([
@@ -79,22 +84,24 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   readonly #profile: ProfileConfig;
   readonly #connection: ProfileConnection;
   readonly #gate: RequestGate;
-  readonly #statsAtStart: { requests: number; retries: number };
+  #statsAtLastCall: { requests: number; retries: number };
   #coreApi?: Promise<CoreApi>;
   #gitApi?: Promise<GitApi>;
+  #projectAnalysisApi?: Promise<ProjectAnalysisApi>;
 
   private constructor(profile: ProfileConfig, connection: ProfileConnection, gate: RequestGate) {
     this.#profile = profile;
     this.#connection = connection;
     this.#gate = gate;
-    this.#statsAtStart = { ...gate.stats };
+    this.#statsAtLastCall = { ...gate.stats };
   }
 
+  /** Requests and retries since the previous call (or since creation): one sync's worth. */
   requestStats(): { requests: number; retries: number } {
-    return {
-      requests: this.#gate.stats.requests - this.#statsAtStart.requests,
-      retries: this.#gate.stats.retries - this.#statsAtStart.retries,
-    };
+    const { requests, retries } = this.#gate.stats;
+    const since = { requests: requests - this.#statsAtLastCall.requests, retries: retries - this.#statsAtLastCall.retries };
+    this.#statsAtLastCall = { requests, retries };
+    return since;
   }
 
   /** Resolves credentials (they may expire between syncs) and prepares the connection. */
@@ -172,6 +179,27 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     };
   }
 
+  async listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined> {
+    const operation = `listing repository activity of project ${options.project}`;
+    const changed = new Set<string>();
+    for (let skip = 0; ; skip += ACTIVITY_PAGE_SIZE) {
+      const response = await this.#get(await this.#projectAnalysis(), RESOURCES.activityMetrics, operation, {
+        routeValues: { project: options.project },
+        // Hourly buckets: the finest the API offers, so the window is at most an hour wider than asked.
+        query: { fromDate: options.since, aggregationType: 'hourly', $skip: skip, $top: ACTIVITY_PAGE_SIZE },
+      });
+      if (ANALYSIS_UNAVAILABLE_STATUS.has(response.statusCode)) return undefined;
+      const page = listValues(this.#expectOk(response, operation));
+      for (const item of page) {
+        if (!isRecord(item) || typeof item.repositoryId !== 'string') continue;
+        if (typeof item.codeChangesCount !== 'number' || item.codeChangesCount > 0) {
+          changed.add(item.repositoryId.toLowerCase());
+        }
+      }
+      if (page.length < ACTIVITY_PAGE_SIZE) return changed;
+    }
+  }
+
   #core(): Promise<CoreApi> {
     this.#coreApi ??= this.#api(CoreApi, '79134c72-4a58-4b42-976c-04e7115f32bf');
     return this.#coreApi;
@@ -180,6 +208,11 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   #git(): Promise<GitApi> {
     this.#gitApi ??= this.#api(GitApi, '4e080c62-fa21-4fbc-8fef-2a10a2b38049');
     return this.#gitApi;
+  }
+
+  #projectAnalysis(): Promise<ProjectAnalysisApi> {
+    this.#projectAnalysisApi ??= this.#api(ProjectAnalysisApi, '7658fa33-b1bf-4580-990f-fac5896773d3');
+    return this.#projectAnalysisApi;
   }
 
   /**

@@ -15,7 +15,11 @@ import { AzureDevOpsRepositoriesProvider } from './AzureDevOpsRepositoriesProvid
 const withFile = buildRepository({ id: 'repo-1', name: 'payments-api' });
 const withoutFile = buildRepository({ id: 'repo-2', name: 'docs' });
 
-function setup(profileOverrides: ProfileOverrides = {}, repositories = [withFile, withoutFile]) {
+function setup(
+  profileOverrides: ProfileOverrides = {},
+  repositories = [withFile, withoutFile],
+  clock = { now: Date.now() },
+) {
   const api = new FakeAzureDevOpsApi(repositories);
   api.files.set(withFile.id, buildCatalogFileYaml(buildCatalogDocument()));
   const taskRunner = new PersistingTaskRunner();
@@ -27,6 +31,7 @@ function setup(profileOverrides: ProfileOverrides = {}, repositories = [withFile
     taskRunner,
     logger,
     createApi: async () => api,
+    now: () => clock.now,
   });
   const connection = { applyMutation: jest.fn(), refresh: jest.fn() } satisfies EntityProviderConnection;
   return { api, taskRunner, logger, provider, connection };
@@ -110,6 +115,7 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     await sync(context);
     const before = byRepository(mutationEntities(context.connection), 'payments-api');
 
+    context.api.push(withFile.id, buildCatalogFileYaml(buildCatalogDocument({ spec: { owner: 'team-b' } })));
     context.api.fileErrors.set(withFile.id, azureDevOpsError('serverError', 500));
     await sync(context);
 
@@ -137,11 +143,11 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     await context.provider.connect(context.connection);
     await sync(context);
 
-    context.api.files.set(withFile.id, buildCatalogFileYaml(buildCatalogDocument({ spec: { owner: 'team-b' } })));
+    context.api.push(withFile.id, buildCatalogFileYaml(buildCatalogDocument({ spec: { owner: 'team-b' } })));
     await sync(context);
     expect(byRepository(mutationEntities(context.connection), 'payments-api')?.spec.owner).toBe('group:default/team-b');
 
-    context.api.files.delete(withFile.id);
+    context.api.push(withFile.id, undefined);
     await sync(context);
     const entity = byRepository(mutationEntities(context.connection), 'payments-api');
     expect(entity?.spec.applicationContext).toBeUndefined();
@@ -227,5 +233,89 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     expect(context.logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('repository payments-api-fork: component:default/payments-api is already declared by project Payments, repository payments-api'),
     );
+  });
+
+  describe('incremental sync', () => {
+    const otherProject = buildRepository({
+      id: 'repo-9',
+      name: 'billing',
+      project: { id: 'project-2', name: 'Billing', visibility: 'private' },
+    });
+
+    async function syncedTwice(context: ReturnType<typeof setup>) {
+      await context.provider.connect(context.connection);
+      await sync(context);
+      context.api.fileReads.length = 0;
+      context.api.activityCalls.length = 0;
+    }
+
+    it('reads no file again when nothing was pushed, asking once per project', async () => {
+      const context = setup({}, [withFile, withoutFile, otherProject]);
+      await syncedTwice(context);
+      await sync(context);
+      expect(context.api.fileReads).toEqual([]);
+      expect(context.api.activityCalls.map(call => call.project).sort()).toEqual(['project-2', withFile.project.id].sort());
+      expect(byRepository(mutationEntities(context.connection), 'payments-api')?.spec.owner).toBe('group:default/team-a');
+      expect(context.logger.info).toHaveBeenLastCalledWith(expect.stringContaining('3 files unchanged, full mutation'));
+    });
+
+    it('asks for pushes since an hour before the previous sync started', async () => {
+      const clock = { now: Date.parse('2026-11-27T10:00:00Z') };
+      const context = setup({}, [withFile], clock);
+      await syncedTwice(context);
+      clock.now += 30 * 60 * 1000;
+      await sync(context);
+      expect(context.api.activityCalls.map(call => call.since.toISOString())).toEqual(['2026-11-27T09:00:00.000Z']);
+    });
+
+    it('reads again only what was pushed to, and repositories it has not seen', async () => {
+      const context = setup({}, [withFile, withoutFile]);
+      await syncedTwice(context);
+      context.api.push(withFile.id, buildCatalogFileYaml(buildCatalogDocument({ spec: { owner: 'team-c' } })));
+      context.api.repositories.push(otherProject);
+      await sync(context);
+      expect(context.api.fileReads.map(read => read.repositoryId).sort()).toEqual(['repo-1', 'repo-9']);
+      expect(byRepository(mutationEntities(context.connection), 'payments-api')?.spec.owner).toBe('group:default/team-c');
+    });
+
+    it('reads again a repository whose default branch changed', async () => {
+      const context = setup({}, [withFile]);
+      await syncedTwice(context);
+      context.api.repositories[0] = { ...withFile, defaultBranch: 'develop' };
+      await sync(context);
+      expect(context.api.fileReads.map(read => read.branch)).toEqual(['develop']);
+    });
+
+    it('reads everything, and stops asking, where project analysis is not available', async () => {
+      const context = setup();
+      context.api.activityAvailable = false;
+      await syncedTwice(context);
+      await sync(context);
+      await sync(context);
+      expect(context.api.activityCalls).toHaveLength(1);
+      expect(context.api.fileReads).toHaveLength(4);
+      expect(context.logger.info).toHaveBeenCalledWith(expect.stringContaining('project analysis is not available'));
+    });
+
+    it('reads everything once a day whatever the activity says', async () => {
+      const clock = { now: Date.parse('2026-11-27T10:00:00Z') };
+      const context = setup({}, [withFile, withoutFile], clock);
+      await syncedTwice(context);
+      clock.now += 23 * 60 * 60 * 1000;
+      await sync(context);
+      expect(context.api.fileReads).toHaveLength(0);
+      clock.now += 60 * 60 * 1000;
+      await sync(context);
+      expect(context.api.fileReads).toHaveLength(2);
+    });
+
+    it('reads everything when the activity listing fails', async () => {
+      const context = setup();
+      await syncedTwice(context);
+      jest.spyOn(context.api, 'listChangedRepositoryIds').mockRejectedValue(azureDevOpsError('serverError', 503));
+      await sync(context);
+      expect(context.api.fileReads).toHaveLength(2);
+      expect(context.connection.applyMutation).toHaveBeenCalledTimes(1);
+    });
   });
 });

@@ -22,6 +22,7 @@ import { AzureDevOpsClient } from '../client/AzureDevOpsClient';
 import { RequestGate } from '../client/requestGate';
 import { readProfileConfigs } from '../config/readProfileConfigs';
 import type { ProfileConfig } from '../config/types';
+import { detectChangedRepositories } from '../discovery/detectChangedRepositories';
 import { discoverRepositories } from '../discovery/discoverRepositories';
 import { repositoryEntityFromRepository } from '../mapping/repositoryEntityFromRepository';
 import { declaredEntitiesFromCatalogFile } from '../mapping/declaredEntitiesFromCatalogFile';
@@ -37,6 +38,8 @@ export interface AzureDevOpsRepositoriesProviderOptions {
   logger: LoggerService;
   /** Defaults to the `azure-devops-node-api` client with credentials from the profile or `integrations.azure`. */
   createApi?: AzureDevOpsApiFactory;
+  /** Defaults to `Date.now`; tests move time with it. */
+  now?: () => number;
 }
 
 /** The outcome of one sync, before it is applied to the catalog. */
@@ -58,13 +61,32 @@ export interface SyncStats {
   skipped: number;
   failed: number;
   withContext: number;
+  /** Repositories whose file was not read again, because nothing was pushed to them. */
+  unchanged: number;
   requests?: { requests: number; retries: number };
 }
 
-/** What the provider remembers of a repository between syncs, to survive transient faults. */
+/**
+ * What the provider remembers of a repository between syncs: to survive transient faults, and to
+ * skip reading files that cannot have changed.
+ */
 interface KnownRepository {
+  /** The default branch the outcome was read from; a switched branch means a new read. */
+  branch?: string;
   outcome: Extract<CatalogFileOutcome, { kind: 'read' | 'absent' | 'unusable' }>;
 }
+
+/**
+ * Project analysis aggregates activity by the hour, so a window starting an hour before the
+ * previous sync started cannot miss a push.
+ */
+const ACTIVITY_WINDOW_MARGIN_MS = 60 * 60 * 1000;
+
+/**
+ * Every so often every file is read again whatever the activity says: a safety net should
+ * Azure DevOps' analytics ever lag or miss a push.
+ */
+const FULL_READ_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Emits one `Repository` entity per Git repository of one integration profile, on the profile's
@@ -75,7 +97,13 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #taskRunner: SchedulerServiceTaskRunner;
   readonly #logger: LoggerService;
   readonly #createApi: AzureDevOpsApiFactory;
+  readonly #now: () => number;
   readonly #known = new Map<string, KnownRepository>();
+  /** Start of the last sync that read every repository it needed to; the next activity window opens there. */
+  #lastSyncStartedAt?: number;
+  #lastFullReadAt?: number;
+  /** Set once project analysis said it is not available, so later syncs do not ask again. */
+  #activityUnavailable = false;
   #connection?: EntityProviderConnection;
 
   /** One provider per profile of `catalog.providers.azureDevOpsRepositories`. Throws on bad config. */
@@ -103,6 +131,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     this.#taskRunner = options.taskRunner;
     this.#logger = options.logger.child({ target: this.getProviderName() });
     this.#createApi = options.createApi ?? defaultApiFactory(options.profile, undefined);
+    this.#now = options.now ?? Date.now;
   }
 
   getProviderName(): string {
@@ -139,11 +168,11 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     } else {
       await this.#connection.applyMutation({ type: 'delta', added: result.entities, removed: [] });
     }
-    const { seen, emitted, skipped, failed, withContext, requests } = result.stats;
+    const { seen, emitted, skipped, failed, withContext, unchanged, requests } = result.stats;
     logger.info(
       `Synced profile ${this.#profile.profileName} (organization ${this.#profile.organization}): ` +
         `${seen} repositories seen, ${emitted} emitted, ${skipped} skipped, ${failed} failed, ` +
-        `${withContext} with application context, ${result.mutation} mutation, ` +
+        `${withContext} with application context, ${unchanged} files unchanged, ${result.mutation} mutation, ` +
         `${requests ? `${requests.requests} requests, ${requests.retries} retries, ` : ''}` +
         `${Date.now() - started} ms`,
     );
@@ -171,17 +200,29 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
         Object.values(discovered.excluded).reduce((sum, count) => sum + (count ?? 0), 0),
       failed: 0,
       withContext: 0,
+      unchanged: 0,
     };
     let unresolved = 0;
     const locationKey = this.getProviderName();
     const currentIds = new Set<string>();
     const ingestedRefs = new Map<string, string>();
 
+    const startedAt = this.#now();
+    const changed = await this.#changedSinceLastSync(api, discovered.repositories, startedAt, logger);
     const outcomes = await Promise.all(
-      discovered.repositories.map(async repository => ({
-        repository,
-        outcome: await readCatalogFile(api, repository, profile.backstageCatalog),
-      })),
+      discovered.repositories.map(async repository => {
+        const known = this.#known.get(repository.id);
+        const unchanged =
+          changed !== 'all' &&
+          known !== undefined &&
+          known.branch === repository.defaultBranch &&
+          !changed.has(repository.id.toLowerCase());
+        if (unchanged) stats.unchanged++;
+        return {
+          repository,
+          outcome: unchanged ? known.outcome : await readCatalogFile(api, repository, profile.backstageCatalog),
+        };
+      }),
     );
 
     for (const { repository, outcome } of outcomes) {
@@ -239,12 +280,43 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
           'their entities are left unchanged and deleted repositories are removed on the next clean sync',
       );
     }
+    if (unresolved === 0) {
+      this.#lastSyncStartedAt = startedAt;
+      if (changed === 'all') this.#lastFullReadAt = startedAt;
+    }
     const requests = api.requestStats?.();
     return {
       mutation: unresolved > 0 ? 'delta' : 'full',
       entities,
       stats: { ...stats, ...(requests ? { requests } : {}) },
     };
+  }
+
+  /**
+   * The repositories pushed to since the last sync, or `all` when every file must be read: the
+   * first sync, the daily full read, the option off, or an activity listing that is unavailable
+   * or failed (reading everything is slower but never wrong).
+   */
+  async #changedSinceLastSync(
+    api: AzureDevOpsApi,
+    repositories: AzureDevOpsRepository[],
+    startedAt: number,
+    logger: LoggerService,
+  ): Promise<Set<string> | 'all'> {
+    const last = this.#lastSyncStartedAt;
+    if (!this.#profile.backstageCatalog.enabled || this.#activityUnavailable || last === undefined) return 'all';
+    if (this.#lastFullReadAt === undefined || startedAt - this.#lastFullReadAt >= FULL_READ_INTERVAL_MS) return 'all';
+    try {
+      const changed = await detectChangedRepositories(api, repositories, new Date(last - ACTIVITY_WINDOW_MARGIN_MS));
+      if (changed) return changed;
+      this.#activityUnavailable = true;
+      logger.info(
+        `Profile ${this.#profile.id}: Azure DevOps project analysis is not available to this token or server; every sync reads every catalog file`,
+      );
+    } catch (error) {
+      logger.warn(`Profile ${this.#profile.id}: listing repository activity failed, reading every catalog file: ${stringifyError(error)}`);
+    }
+    return 'all';
   }
 
   /**
@@ -278,7 +350,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
         for (const ignored of outcome.facts.ignored) logger.debug(`${where}: ${ignored.reason}`);
         break;
     }
-    this.#known.set(repository.id, { outcome });
+    this.#known.set(repository.id, { branch: repository.defaultBranch, outcome });
     return outcome;
   }
 }
@@ -293,5 +365,17 @@ function defaultApiFactory(
 ): AzureDevOpsApiFactory {
   // The gate outlives single syncs: a Retry-After received at the end of one sync still holds.
   const gate = new RequestGate({ concurrency: profile.concurrency, maxRetries: profile.maxRetries });
-  return () => AzureDevOpsClient.create({ profile, credentialsProvider, gate });
+  const create = () => AzureDevOpsClient.create({ profile, credentialsProvider, gate });
+  // With credentials that never change (a PAT in the profile, a broker) the client is kept, and
+  // with it the library's location discovery; integration credentials may expire, so they are
+  // fetched anew for every sync.
+  if (!profile.token && !profile.broker) return create;
+  let client: Promise<AzureDevOpsClient> | undefined;
+  return () => {
+    client ??= create().catch(error => {
+      client = undefined;
+      throw error;
+    });
+    return client;
+  };
 }

@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { loadConfigSchema } from '@backstage/config-loader';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InvalidConfigError, readProfileConfigs } from './readProfileConfigs';
@@ -218,20 +219,13 @@ describe('readProfileConfigs', () => {
     ]);
   });
 
-  it('reads the example of the house style', () => {
-    const data = parseYaml(`
-      catalog:
-        providers:
-          azureDevOpsRepositories:
-            acme:
-              profileName: Acme cloud
-              organization: acme
-              token: ${TOKEN}
-              backstageCatalog: { filename: catalog-info.yaml }
-              filters: { excludeProjects: ['scratch-*'], includeForks: false }
-              schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 } }
-    `);
+  it('reads the example the README shows', () => {
+    const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const block = /```yaml\n# app-config\.yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const data = parseYaml((block ?? '').replace('${AZURE_DEVOPS_TOKEN}', TOKEN));
     const [read] = readProfileConfigs(new ConfigReader(data));
+    expect(read.id).toBe('acme');
     expect(read.filters.excludeProjects?.patterns).toEqual(['scratch-*']);
     expect(read.filters.includeForks).toBe(false);
     expect(read.schedule).toEqual({
@@ -239,6 +233,13 @@ describe('readProfileConfigs', () => {
       timeout: { minutes: 10 },
       scope: 'global',
     });
+  });
+
+  it('reads the demo profile that npm start uses', () => {
+    const text = readFileSync(path.join(__dirname, '../../dev/app-config.demo.yaml'), 'utf8');
+    const data = parseYaml(text.replace('${AZURE_DEVOPS_SIMULATOR_URL}', 'http://127.0.0.1:4567'));
+    const [read] = readProfileConfigs(new ConfigReader(data));
+    expect(read).toMatchObject({ id: 'demo', organizationUrl: 'http://127.0.0.1:4567/demo', defaultOwner: 'group:default/platform-team' });
   });
 
   describe('credentials', () => {

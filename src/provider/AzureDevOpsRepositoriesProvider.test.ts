@@ -309,6 +309,24 @@ describe('AzureDevOpsRepositoriesProvider', () => {
       expect(context.api.fileReads).toHaveLength(2);
     });
 
+    it('reads again a file whose last read failed, although no push happened since', async () => {
+      const clock = { now: Date.parse('2026-11-27T10:00:00Z') };
+      const context = setup({}, [withFile], clock);
+      await syncedTwice(context);
+      clock.now += 10 * 60 * 1000;
+      context.api.push(withFile.id, buildCatalogFileYaml(buildCatalogDocument({ spec: { owner: 'team-d' } })), clock.now);
+      // The failing sync starts more than an hour after the push, so the next window misses it.
+      clock.now += 80 * 60 * 1000;
+      context.api.fileErrors.set(withFile.id, azureDevOpsError('timeout'));
+      await sync(context);
+      expect(byRepository(mutationEntities(context.connection), 'payments-api')?.spec.owner).toBe('group:default/team-a');
+
+      clock.now += 10 * 60 * 1000;
+      context.api.fileErrors.clear();
+      await sync(context);
+      expect(byRepository(mutationEntities(context.connection), 'payments-api')?.spec.owner).toBe('group:default/team-d');
+    });
+
     it('reads everything when the activity listing fails', async () => {
       const context = setup();
       await syncedTwice(context);

@@ -74,6 +74,8 @@ interface KnownRepository {
   /** The default branch the outcome was read from; a switched branch means a new read. */
   branch?: string;
   outcome: Extract<CatalogFileOutcome, { kind: 'read' | 'absent' | 'unusable' }>;
+  /** The last read failed and this outcome stands in for it: read again next time, pushes or not. */
+  stale?: boolean;
 }
 
 /**
@@ -215,6 +217,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
         const unchanged =
           changed !== 'all' &&
           known !== undefined &&
+          !known.stale &&
           known.branch === repository.defaultBranch &&
           !changed.has(repository.id.toLowerCase());
         if (unchanged) stats.unchanged++;
@@ -338,7 +341,9 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
         logger.warn(
           `${where}: reading the catalog file failed, ${known ? 'keeping the last known context' : 'leaving its entity unchanged'}: ${outcome.error.message}`,
         );
-        return known ? known.outcome : 'unknown';
+        if (!known) return 'unknown';
+        this.#known.set(repository.id, { ...known, stale: true });
+        return known.outcome;
       }
       case 'unusable':
         logger.warn(`${where}: ${outcome.reason}; the repository is emitted without application context`);

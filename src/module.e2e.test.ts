@@ -114,14 +114,19 @@ describe.each(databases.eachSupportedId())('the module in a real catalog on %s',
     simulator.removeRepository('demo', 'Sandbox', 'experiments');
     await backend.sync('demo');
 
+    // The catalog processes each entity on its own, so wait until every change has arrived.
     const entities = await backend.waitForEntities(
       'kind=Repository',
-      found => found.length === repositoryCount - 1 && byRepository(found, 'Commerce', 'api').spec?.owner === 'group:payments/team-new',
+      found =>
+        found.length === repositoryCount - 1 &&
+        byRepository(found, 'Commerce', 'api').spec?.owner === 'group:payments/team-new' &&
+        byRepository(found, 'Platform', 'api').spec?.applicationContext === undefined &&
+        byRepository(found, 'Mobile Apps', 'ios-app').spec?.applicationContext === undefined,
     );
     expect(entities.some(entity => entity.spec?.repository === 'experiments')).toBe(false);
     expect(byRepository(entities, 'Commerce', 'api').spec).not.toHaveProperty('system');
-    expect(byRepository(entities, 'Platform', 'api').spec).not.toHaveProperty('applicationContext');
-    expect(byRepository(entities, 'Mobile Apps', 'ios-app').spec).not.toHaveProperty('applicationContext');
+    expect(byRepository(entities, 'Platform', 'api').spec).not.toHaveProperty('owner');
+    expect(byRepository(entities, 'Mobile Apps', 'ios-app').metadata.title).toBe('ios-app');
   });
 
   it.each([

@@ -149,4 +149,22 @@ describe.each(databases.eachSupportedId())('the module in a real catalog on %s',
       simulator.setTokens([TOKEN]);
     }
   });
+
+  it('keeps every entity while the apiUrl is unreachable, and recovers when it is back', async () => {
+    const before = await backend.entities('kind=Repository');
+    const port = Number(new URL(simulator.url).port);
+    const state = simulator.organization('demo');
+    await simulator.stop();
+    try {
+      await backend.sync('demo');
+      await new Promise(resolve => setTimeout(resolve, 1500));
+      const after = await backend.entities('kind=Repository');
+      expect(after.map(entity => entity.metadata.uid).sort()).toEqual(before.map(entity => entity.metadata.uid).sort());
+    } finally {
+      simulator = await AzureDevOpsSimulator.start({ organizations: [state], tokens: [TOKEN], port });
+    }
+    simulator.addRepository('demo', 'Sandbox', { name: 'after-outage' });
+    await backend.sync('demo');
+    await backend.waitForEntities('kind=Repository', found => found.some(entity => entity.spec?.repository === 'after-outage'));
+  });
 });

@@ -273,7 +273,7 @@ export class AzureDevOpsSimulator {
       const resolved = this.#resolve(method, target);
       const fault = this.#faults.take(resolved.subject);
       if (fault && (await this.#applyFault(faultAction(fault), request, response, record))) return;
-      const { reply, delayMs } = this.#answer(request, url, target, resolved);
+      const { reply, delayMs } = this.#answer(request, url, target, resolved, record.time);
       await this.#sleep(delayMs);
       this.#write(response, record, reply);
     } catch (error) {
@@ -317,6 +317,7 @@ export class AzureDevOpsSimulator {
     url: URL,
     target: RequestTarget,
     { organization, project, subject }: ResolvedTarget,
+    arrivedAt: number,
   ): { reply: Reply; delayMs: number } {
     const answer = (reply: Reply, delayMs = 0) => ({ reply, delayMs });
     const authorization = request.headers.authorization;
@@ -334,7 +335,7 @@ export class AzureDevOpsSimulator {
     if (!credential.ok) return answer(credential.reply);
     const identity = credential.value;
 
-    const admission = this.#throttle?.admit(identity.key);
+    const admission = this.#throttle?.admit(identity.key, arrivedAt);
     if (admission && !admission.allowed) return answer(admission.reply);
     const rateLimitHeaders = admission?.headers ?? {};
     const delayMs = admission?.delayMs ?? 0;

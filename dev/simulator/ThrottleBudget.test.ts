@@ -50,6 +50,23 @@ describe('ThrottleBudget', () => {
     expect(budget.admit('alice').allowed).toBe(true);
   });
 
+  it('does not count requests that were on their way when the 429 went out, or crossed it within the allowance', () => {
+    const budget = new ThrottleBudget({ budget: 1, windowMs: 1000, retryAfterSeconds: 1, inFlightAllowanceMs: 50 }, clock);
+    expect(budget.admit('alice').allowed).toBe(true);
+    const sentBefore = now;
+    now += 20;
+    expect(budget.admit('alice').allowed).toBe(false); // the 429 goes out at now
+
+    now += 30; // arrived 20 ms before the 429 went out, answered after the simulated latency
+    expect(budget.admit('alice', sentBefore).allowed).toBe(false);
+    expect(budget.admit('alice', now - 1).allowed).toBe(false); // 29 ms after: crossed it
+    expect(budget.stats()).toEqual({ throttled: 3, earlyRequests: 0 });
+
+    now += 100;
+    expect(budget.admit('alice', now).allowed).toBe(false);
+    expect(budget.stats()).toEqual({ throttled: 4, earlyRequests: 1 });
+  });
+
   it('keeps one budget per identity', () => {
     const budget = new ThrottleBudget({ budget: 1, windowMs: 1000, retryAfterSeconds: 1 }, clock);
     expect(budget.admit('alice').allowed).toBe(true);

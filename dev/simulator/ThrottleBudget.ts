@@ -18,12 +18,23 @@ export interface ThrottleOptions {
    * reported in `X-RateLimit-Delay`. Defaults to 0.
    */
   delayMs?: number;
+  /**
+   * A request arriving up to this many milliseconds after a 429 went out may have crossed it: sent
+   * before the client could read it (its event loop was busy with another answer; in one process,
+   * the simulator's own loop may also see it late). It is refused but not counted in
+   * `earlyRequests`. Defaults to 0: only requests that arrived before the 429 went out are excused.
+   */
+  inFlightAllowanceMs?: number;
 }
 
 export interface ThrottleStats {
   /** Requests answered 429. */
   throttled: number;
-  /** Requests that came before the `Retry-After` their identity was given had passed. */
+  /**
+   * Requests sent after their identity was answered 429 and before that `Retry-After` had passed.
+   * Requests already on their way when the 429 went out (a client with several in flight), or
+   * within `inFlightAllowanceMs` of it, are refused but not counted: they could not know.
+   */
   earlyRequests: number;
 }
 
@@ -42,14 +53,15 @@ export class ThrottleBudget {
   readonly #clock: () => number;
   /** Admitted request times per identity, oldest first. */
   readonly #usage = new Map<string, number[]>();
-  readonly #blockedUntil = new Map<string, number>();
+  /** Per identity: when the 429 that started the current block went out, and when the block ends. */
+  readonly #blocks = new Map<string, { since: number; until: number }>();
   readonly #stats: ThrottleStats = { throttled: 0, earlyRequests: 0 };
 
   constructor(options: ThrottleOptions, clock: () => number) {
     if (!(options.budget >= 1) || !(options.windowMs > 0) || !Number.isInteger(options.retryAfterSeconds)) {
       throw new Error('throttle needs budget ≥ 1, windowMs > 0 and whole retryAfterSeconds');
     }
-    this.#options = { resource: 'Core', delayMs: 0, ...options };
+    this.#options = { resource: 'Core', delayMs: 0, inFlightAllowanceMs: 0, ...options };
     this.#clock = clock;
   }
 
@@ -57,20 +69,21 @@ export class ThrottleBudget {
     return { ...this.#stats };
   }
 
-  admit(identity: string): ThrottleDecision {
+  /** `arrivedAt` is when the request reached the server, before any simulated latency; defaults to now. */
+  admit(identity: string, arrivedAt?: number): ThrottleDecision {
     const now = this.#clock();
     const { budget, windowMs, retryAfterSeconds, resource } = this.#options;
     const usage = this.#usage.get(identity) ?? [];
     this.#usage.set(identity, usage);
     while (usage.length > 0 && usage[0] <= now - windowMs) usage.shift();
 
-    const blockedUntil = this.#blockedUntil.get(identity) ?? 0;
-    const early = now < blockedUntil;
-    if (early) this.#stats.earlyRequests += 1;
-    if (early || usage.length >= budget) {
+    const block = this.#blocks.get(identity);
+    const blocked = block !== undefined && now < block.until;
+    if (blocked && (arrivedAt ?? now) >= block.since + this.#options.inFlightAllowanceMs) this.#stats.earlyRequests += 1;
+    if (blocked || usage.length >= budget) {
       this.#stats.throttled += 1;
-      const until = early ? blockedUntil : now + retryAfterSeconds * 1000;
-      this.#blockedUntil.set(identity, until);
+      const until = blocked ? block.until : now + retryAfterSeconds * 1000;
+      if (!blocked) this.#blocks.set(identity, { since: now, until });
       return {
         allowed: false,
         reply: requestBlocked(resource, {

@@ -15,10 +15,10 @@ export class PersistingTaskRunner implements SchedulerServiceTaskRunner {
     return this.#tasks;
   }
 
-  /** Runs the one scheduled task to completion. */
-  async runTask(): Promise<void> {
+  /** Runs the one scheduled task to completion; `signal` stands for the scheduler's. */
+  async runTask(signal: AbortSignal = new AbortController().signal): Promise<void> {
     const [task] = this.#tasks;
     if (!task) throw new Error('No task was scheduled');
-    await task.fn(new AbortController().signal);
+    await task.fn(signal);
   }
 }

@@ -1,8 +1,10 @@
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
 import { catalogModuleAzureDevOpsRepositories } from '../module';
+import type { LogCapture } from './LogCapture';
 
 /** The test side of Backstage's mock scheduler: tasks run when the test says so. */
 interface TriggerableScheduler {
@@ -14,7 +16,10 @@ interface TriggerableScheduler {
 export interface CatalogBackend {
   /** `http://127.0.0.1:PORT/api/catalog` */
   catalogUrl: string;
-  /** Runs the sync of one profile to completion. */
+  /**
+   * Runs the sync of one profile to completion. With the real scheduler it fails: syncs then run
+   * on their own schedule.
+   */
   sync(profileId: string): Promise<void>;
   /** Entities the catalog API lists for a filter such as `kind=Repository`. */
   entities(filter?: string): Promise<Entity[]>;
@@ -23,20 +28,29 @@ export interface CatalogBackend {
   stop(): Promise<void>;
 }
 
-/** Starts the catalog plugin, this module and a hand-driven scheduler on `knex`. */
+/**
+ * Starts the catalog plugin, this module and a hand-driven scheduler on `knex`. With
+ * `scheduler: 'real'` Backstage's own scheduler runs the syncs instead, on their configured
+ * schedule, coordinating through `knex` like replicas of a production backend. With `logs`, every
+ * log line of the backend is captured there instead of being dropped.
+ */
 export async function startCatalogBackend(options: {
   knex: Knex;
   config: JsonObject;
   features?: Parameters<typeof startTestBackend>[0]['features'];
+  scheduler?: 'manual' | 'real';
+  logs?: LogCapture;
 }): Promise<CatalogBackend> {
   const scheduler = mockServices.scheduler() as unknown as TriggerableScheduler;
+  const realScheduler = options.scheduler === 'real';
   const backend = await startTestBackend({
     features: [
       import('@backstage/plugin-catalog-backend'),
       catalogModuleAzureDevOpsRepositories,
       mockServices.database.factory({ knex: options.knex }),
       mockServices.rootConfig.factory({ data: options.config }),
-      scheduler.factory({ skipTaskRunOnStartup: true }),
+      realScheduler ? schedulerServiceFactory : scheduler.factory({ skipTaskRunOnStartup: true }),
+      ...(options.logs ? [options.logs.factory()] : []),
       ...(options.features ?? []),
     ],
   });
@@ -52,7 +66,10 @@ export async function startCatalogBackend(options: {
 
   return {
     catalogUrl,
-    sync: profileId => scheduler.triggerTask(`AzureDevOpsRepositoriesProvider:${profileId}:refresh`),
+    sync: async profileId => {
+      if (realScheduler) throw new Error('With the real scheduler, syncs run on their own schedule');
+      await scheduler.triggerTask(`AzureDevOpsRepositoriesProvider:${profileId}:refresh`);
+    },
     entities,
     async waitForEntities(filter, accept, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

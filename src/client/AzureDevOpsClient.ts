@@ -88,6 +88,8 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   #coreApi?: Promise<CoreApi>;
   #gitApi?: Promise<GitApi>;
   #projectAnalysisApi?: Promise<ProjectAnalysisApi>;
+  /** The first request of each API client, settled or not; see {@link AzureDevOpsClient.#get}. */
+  readonly #firstRequests = new WeakMap<ClientApiBase, Promise<unknown>>();
 
   private constructor(profile: ProfileConfig, connection: ProfileConnection, gate: RequestGate) {
     this.#profile = profile;
@@ -201,17 +203,28 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   }
 
   #core(): Promise<CoreApi> {
-    this.#coreApi ??= this.#api(CoreApi, '79134c72-4a58-4b42-976c-04e7115f32bf');
+    this.#coreApi ??= this.#api(CoreApi, '79134c72-4a58-4b42-976c-04e7115f32bf').catch(error => {
+      this.#coreApi = undefined;
+      throw error;
+    });
     return this.#coreApi;
   }
 
   #git(): Promise<GitApi> {
-    this.#gitApi ??= this.#api(GitApi, '4e080c62-fa21-4fbc-8fef-2a10a2b38049');
+    this.#gitApi ??= this.#api(GitApi, '4e080c62-fa21-4fbc-8fef-2a10a2b38049').catch(error => {
+      this.#gitApi = undefined;
+      throw error;
+    });
     return this.#gitApi;
   }
 
   #projectAnalysis(): Promise<ProjectAnalysisApi> {
-    this.#projectAnalysisApi ??= this.#api(ProjectAnalysisApi, '7658fa33-b1bf-4580-990f-fac5896773d3');
+    this.#projectAnalysisApi ??= this.#api(ProjectAnalysisApi, '7658fa33-b1bf-4580-990f-fac5896773d3').catch(
+      error => {
+        this.#projectAnalysisApi = undefined;
+        throw error;
+      },
+    );
     return this.#projectAnalysisApi;
   }
 
@@ -247,7 +260,28 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     return new ApiClass(response.url, handlers, webApi.options as never, webApi.userAgent);
   }
 
+  /**
+   * The library caches an area's locations only once its OPTIONS answer is in, so requests started
+   * before then each send their own OPTIONS (up to `concurrency` of them): the first request of
+   * each API client goes alone, the others wait for it.
+   */
   async #get(
+    api: ClientApiBase,
+    resource: Resource,
+    operation: string,
+    request: { routeValues?: Record<string, string | undefined>; query?: Record<string, unknown> },
+  ): Promise<RawResponse> {
+    const first = this.#firstRequests.get(api);
+    if (!first) {
+      const sending = this.#send(api, resource, operation, request);
+      this.#firstRequests.set(api, sending.catch(() => undefined));
+      return sending;
+    }
+    await first;
+    return this.#send(api, resource, operation, request);
+  }
+
+  async #send(
     api: ClientApiBase,
     resource: Resource,
     operation: string,
@@ -338,10 +372,10 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       return this.#error('timeout', operation, `no answer within ${this.#profile.requestTimeoutMs / 1000} s`);
     }
     if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) {
-      return this.#error('network', operation, `${code} connecting to ${this.#profile.host}`);
+      return this.#error('network', operation, `${code} talking to ${this.#connection.host}`);
     }
     if (/socket hang up|aborted|premature close/i.test(message)) {
-      return this.#error('network', operation, `the connection to ${this.#profile.host} was cut: ${message}`);
+      return this.#error('network', operation, `the connection to ${this.#connection.host} was cut: ${message}`);
     }
     return this.#error('invalidResponse', operation, message);
   }
@@ -353,7 +387,8 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     statusCode?: number,
     envelope?: ErrorEnvelope,
   ): AzureDevOpsError {
-    const message = `Azure DevOps organization ${this.#profile.organization} at ${this.#profile.host}: ${operation} failed: ${reason}`;
+    const via = this.#connection.viaBroker ? ` through the broker at ${this.#connection.host}` : ` at ${this.#connection.host}`;
+    const message = `Azure DevOps organization ${this.#profile.organization}${via}: ${operation} failed: ${reason}`;
     return new AzureDevOpsError({
       kind,
       message: redact(message, this.#connection.secrets),

@@ -11,6 +11,8 @@ export interface ProfileConnection {
   baseUrl: string;
   /** Whether to skip `ResourceAreas` discovery (see {@link createWebApi}). */
   viaBroker: boolean;
+  /** The host requests go to, for messages: the broker's with a broker, never its path (it holds the token). */
+  host: string;
   secrets: string[];
 }
 
@@ -51,6 +53,7 @@ export async function createWebApi(
       webApi: new WebApi(baseUrl, noCredentialsHandler, requestOptions),
       baseUrl,
       viaBroker: true,
+      host: new URL(profile.broker.url).host,
       secrets: [profile.broker.token, encodeURIComponent(profile.broker.token)],
     };
   }
@@ -68,6 +71,7 @@ export async function createWebApi(
     webApi: new WebApi(profile.organizationUrl, handler, requestOptions),
     baseUrl: profile.organizationUrl,
     viaBroker: false,
+    host: profile.host,
     secrets: secretsOf(token.value),
   };
 }

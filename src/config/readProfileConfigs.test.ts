@@ -363,6 +363,21 @@ describe('readProfileConfigs', () => {
       ['a schedule with a bad duration', { schedule: { frequency: 'soon', timeout: { minutes: 1 } } }, "acme.schedule: Invalid duration 'soon'"],
       ['a schedule with a bad scope', { schedule: { frequency: { minutes: 1 }, timeout: { minutes: 1 }, scope: 'cluster' } }, 'acme.schedule: Only "global" or "local"'],
       ['a misspelt schedule key', { schedule: { frequncy: { minutes: 1 }, timeout: { minutes: 1 } } }, 'acme.schedule.frequncy: unknown key'],
+      ['a blank profileName', { profileName: '   ' }, 'acme.profileName: must not be blank'],
+      ['an organization padded with spaces', { organization: ' acme ' }, 'acme.organization: must not start or end with spaces'],
+      ['a blank organization', { organization: '  ' }, 'acme.organization: must not start or end with spaces'],
+      ['a token with a trailing newline', { token: `${TOKEN}\n` }, 'acme.token: must not contain spaces or line breaks'],
+      ['a blank token', { token: '   ' }, 'acme.token: must not contain spaces or line breaks'],
+      ['a broker token with a space', { token: undefined, broker: { ...broker, token: `${BROKER_TOKEN} ` } }, 'acme.broker.token: must not contain spaces or line breaks'],
+      ['a misspelt broker key', { token: undefined, broker: { ...broker, tokn: BROKER_TOKEN } }, 'acme.broker.tokn: unknown key'],
+      ['a filename naming a folder', { backstageCatalog: { filename: '.backstage/' } }, 'acme.backstageCatalog.filename: must name a file, not a folder'],
+      ['attributes that are not a list', { backstageCatalog: { attributes: 'owner' } }, 'acme.backstageCatalog.attributes: expected a list'],
+      ['a maxFileBytes above 5 MiB', { backstageCatalog: { maxFileBytes: 5 * 1024 * 1024 + 1 } }, 'acme.backstageCatalog.maxFileBytes: expected an integer from 1 to 5242880'],
+      ['a concurrency that is no number', { concurrency: 'many' }, 'acme.concurrency: expected an integer from 1 to 64'],
+      ['a zero request timeout', { requestTimeoutSeconds: 0 }, 'acme.requestTimeoutSeconds: expected an integer from 1 to 600'],
+      ['too many retries', { maxRetries: 11 }, 'acme.maxRetries: expected an integer from 0 to 10'],
+      ['a schedule that is no object', { schedule: 'PT30M' }, 'acme.schedule: expected an object'],
+      ['a schedule without timeout', { schedule: { frequency: { minutes: 5 } } }, "acme.schedule: Failed to read duration from config, Error: Missing required config value at 'timeout'"],
     ])('%s', (_name, overrides, expected) => {
       const error = errorOf(() => readOne(overrides));
       expect(error.message).toContain(`${KEY}.${expected}`);

@@ -180,6 +180,14 @@ const httpUrl = z.string().transform((value, ctx) => {
 
 const nonEmpty = z.string().min(1);
 
+/**
+ * A token as sent: tokens never hold whitespace, and one that does (a trailing newline from a secret
+ * file is the usual way) would be rejected by Azure DevOps on every sync with a puzzling 401.
+ */
+const secret = nonEmpty.refine(value => !/\s/.test(value), {
+  message: 'must not contain spaces or line breaks (a trailing newline from a secret file?)',
+});
+
 const globList = (what: string, allowEmpty: boolean) =>
   z
     .array(nonEmpty)
@@ -234,7 +242,9 @@ const filename = z.string().transform((value, ctx) => {
         ? 'must use "/" between folders, not "\\"'
         : path.split('/').includes('..')
           ? 'must not contain ".." segments'
-          : undefined;
+          : path.endsWith('/')
+            ? 'must name a file, not a folder'
+            : undefined;
   if (problem) {
     ctx.issues.push({ code: 'custom', message: problem, input: value });
     return z.NEVER;
@@ -263,13 +273,18 @@ const entityRef = z.string().transform((value, ctx) => {
 });
 
 const profileSchema = z.strictObject({
-  profileName: nonEmpty,
-  organization: nonEmpty.refine(value => !value.includes('/'), {
-    message: 'must be one organization (or collection) name, without "/"',
-  }),
+  profileName: nonEmpty.refine(value => value.trim() !== '', { message: 'must not be blank' }),
+  organization: nonEmpty
+    .refine(value => !value.includes('/'), {
+      message: 'must be one organization (or collection) name, without "/"',
+    })
+    // The name goes into every URL as it is; " acme" answers 404 on every sync.
+    .refine(value => value.trim() === value, {
+      message: 'must not start or end with spaces',
+    }),
   apiUrl: httpUrl.optional(),
-  token: nonEmpty.optional(),
-  broker: z.strictObject({ url: httpUrl, token: nonEmpty }).optional(),
+  token: secret.optional(),
+  broker: z.strictObject({ url: httpUrl, token: secret }).optional(),
   backstageCatalog: z
     .strictObject({
       enabled: flag(true),

@@ -167,6 +167,30 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     ]);
   });
 
+  it('applies nothing when the scheduler aborts the sync half-way', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    const scheduler = new AbortController();
+    jest.spyOn(context.api, 'readFile').mockImplementation(async () => {
+      scheduler.abort(new Error('the task timed out'));
+      return { kind: 'missing' };
+    });
+    await context.taskRunner.runTask(scheduler.signal);
+    expect(context.connection.applyMutation).not.toHaveBeenCalled();
+    expect(context.logger.error).toHaveBeenCalledWith(expect.stringContaining('the task timed out'));
+  });
+
+  it('writes control characters of repository names escaped into log lines', async () => {
+    const forged = buildRepository({ id: 'repo-x', name: 'evil\nFAKE LOG LINE' });
+    const context = setup({}, [forged]);
+    context.api.files.set(forged.id, 'metadata: [unclosed');
+    await context.provider.connect(context.connection);
+    await sync(context);
+    const [[warning]] = context.logger.warn.mock.calls;
+    expect(warning).toContain('repository evil\\nFAKE LOG LINE');
+    expect(warning).not.toContain('\n');
+  });
+
   it('drops a repository that disappears between listing and reading', async () => {
     const context = setup();
     jest.spyOn(context.api, 'readFile').mockImplementation(async options =>

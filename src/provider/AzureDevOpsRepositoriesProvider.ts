@@ -26,6 +26,7 @@ import { detectChangedRepositories } from '../discovery/detectChangedRepositorie
 import { discoverRepositories } from '../discovery/discoverRepositories';
 import { repositoryEntityFromRepository } from '../mapping/repositoryEntityFromRepository';
 import { declaredEntitiesFromCatalogFile } from '../mapping/declaredEntitiesFromCatalogFile';
+import { mapConcurrently } from './mapConcurrently';
 import { readCatalogFile, type CatalogFileOutcome } from './readCatalogFile';
 
 /** Creates the port for one sync; tests pass an in-memory fake. */
@@ -145,20 +146,25 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     const id = `${this.getProviderName()}:refresh`;
     await this.#taskRunner.run({
       id,
-      fn: async () => {
+      fn: async signal => {
         const logger = this.#logger.child({ taskId: id, taskInstanceId: randomUUID() });
-        await this.refresh(logger);
+        await this.refresh(logger, signal);
       },
     });
   }
 
-  /** Runs one sync and applies it. Never throws: a failed sync logs one error and changes nothing. */
-  async refresh(logger: LoggerService): Promise<void> {
+  /**
+   * Runs one sync and applies it. Never throws: a failed sync logs one error and changes nothing.
+   * A sync the scheduler aborts (timeout, shutdown) applies nothing either: another replica may
+   * already run a newer one, whose result a late mutation would overwrite.
+   */
+  async refresh(logger: LoggerService, signal?: AbortSignal): Promise<void> {
     if (!this.#connection) throw new Error(`${this.getProviderName()} is not connected yet`);
     const started = Date.now();
     let result: SyncResult;
     try {
-      result = await this.read({ logger });
+      result = await this.read({ logger, signal });
+      signal?.throwIfAborted();
     } catch (error) {
       logger.error(
         `Sync of profile ${this.#profile.profileName} (${this.#profile.id}) failed; the catalog keeps its entities until a sync succeeds: ${stringifyError(error)}`,
@@ -184,7 +190,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
    * Reads the profile's repositories and builds the entities. No catalog side effects; throws when
    * the listing fails or the token is rejected, so the caller applies nothing.
    */
-  async read(options: { logger: LoggerService }): Promise<SyncResult> {
+  async read(options: { logger: LoggerService; signal?: AbortSignal }): Promise<SyncResult> {
     const { logger } = options;
     const profile = this.#profile;
     const api = await this.#createApi(profile);
@@ -211,8 +217,11 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
 
     const startedAt = this.#now();
     const changed = await this.#changedSinceLastSync(api, discovered.repositories, startedAt, logger);
-    const outcomes = await Promise.all(
-      discovered.repositories.map(async repository => {
+    // Twice the request concurrency keeps the gate's slots busy while some reads are being parsed.
+    const outcomes = await mapConcurrently(
+      discovered.repositories,
+      profile.concurrency * 2,
+      async repository => {
         const known = this.#known.get(repository.id);
         const unchanged =
           changed !== 'all' &&
@@ -225,7 +234,8 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
           repository,
           outcome: unchanged ? known.outcome : await readCatalogFile(api, repository, profile.backstageCatalog),
         };
-      }),
+      },
+      options.signal,
     );
 
     for (const { repository, outcome } of outcomes) {
@@ -268,7 +278,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
             logger.warn(`${describe(profile, repository)}: ${ref} is already declared by ${firstSource}; keeping that one`);
             continue;
           }
-          ingestedRefs.set(ref, `project ${repository.project.name}, repository ${repository.name}`);
+          ingestedRefs.set(ref, `project ${printable(repository.project.name)}, repository ${printable(repository.name)}`);
           entities.push({ entity, locationKey });
         }
       }
@@ -361,7 +371,13 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
 }
 
 function describe(profile: ProfileConfig, repository: AzureDevOpsRepository): string {
-  return `Profile ${profile.id}, project ${repository.project.name}, repository ${repository.name}`;
+  return `Profile ${profile.id}, project ${printable(repository.project.name)}, repository ${printable(repository.name)}`;
+}
+
+/** Names come from Azure DevOps: escape control characters so a name cannot forge log lines. */
+function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/[\u0000-\u001f\u007f]/g, character => JSON.stringify(character).slice(1, -1));
 }
 
 function defaultApiFactory(

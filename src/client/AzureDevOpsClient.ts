@@ -89,7 +89,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   #gitApi?: Promise<GitApi>;
   #projectAnalysisApi?: Promise<ProjectAnalysisApi>;
   /** The first request of each API client, settled or not; see {@link AzureDevOpsClient.#get}. */
-  readonly #firstRequests = new WeakMap<ClientApiBase, Promise<unknown>>();
+  readonly #firstRequests = new WeakMap<ClientApiBase, Promise<void>>();
 
   private constructor(profile: ProfileConfig, connection: ProfileConnection, gate: RequestGate) {
     this.#profile = profile;
@@ -274,7 +274,14 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     const first = this.#firstRequests.get(api);
     if (!first) {
       const sending = this.#send(api, resource, operation, request);
-      this.#firstRequests.set(api, sending.catch(() => undefined));
+      // Settles to nothing: holding the answer would keep its body (the whole listing) for the client's life.
+      this.#firstRequests.set(
+        api,
+        sending.then(
+          () => undefined,
+          () => undefined,
+        ),
+      );
       return sending;
     }
     await first;

@@ -1,0 +1,234 @@
+/**
+ * `npm run bench`: the module's sync against a synthetic organization in the simulator (a child
+ * process), cold, warm and after changes; with `--catalog`, the time a real catalog takes to list
+ * the module's entities next to a trivial provider's. See README.md, "Performance".
+ */
+import { parseArgs } from 'node:util';
+import type { ThrottleOptions } from '../simulator';
+import type { CatalogRaceResult } from './catalogRace';
+import { PASSES, RssSampler, runSyncPasses, type SyncBenchResult } from './runSyncPasses';
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --repos <n>          repositories (default 10000; 2000 with --throttle or --catalog)
+  --projects <n>       projects (default 200)
+  --with-file <0..1>   share of repositories with catalog-info.yaml (default 0.4)
+  --latency <ms>       added by the simulator to every response (default 20)
+  --concurrency <n>    requests in flight (default: the module's default, 8)
+  --seed <n>           seed of the synthetic organization (default 1)
+  --throttle           run under the simulator's throttling (a request budget per window)
+  --budget <n>         throttling: requests per window (default 400)
+  --window <s>         throttling: window in seconds (default 5)
+  --retry-after <s>    throttling: Retry-After in whole seconds (default 2)
+  --catalog            also feed the repositories into a real catalog (SQLite in memory) and
+                       compare with a trivial provider of as many plain entities
+  --json               print one JSON object as the last line
+`;
+
+/** Shares changed before the "changed" pass, as the issue asks. */
+const MUTATION = { editShare: 0.01, addShare: 0.005, deleteShare: 0.005 };
+
+interface Options {
+  repos: number;
+  projects: number;
+  withFile: number;
+  latencyMs: number;
+  concurrency?: number;
+  seed: number;
+  throttle?: ThrottleOptions;
+  catalog: boolean;
+  json: boolean;
+}
+
+function readOptions(): Options | undefined {
+  const { values } = parseArgs({
+    options: {
+      repos: { type: 'string' },
+      projects: { type: 'string' },
+      'with-file': { type: 'string' },
+      latency: { type: 'string' },
+      concurrency: { type: 'string' },
+      seed: { type: 'string' },
+      throttle: { type: 'boolean' },
+      budget: { type: 'string' },
+      window: { type: 'string' },
+      'retry-after': { type: 'string' },
+      catalog: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return undefined;
+  const number = (name: keyof typeof values, fallback: number): number => {
+    const value = values[name];
+    if (value === undefined || typeof value === 'boolean') return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} expects a number ≥ 0, got "${value}"`);
+    return parsed;
+  };
+  const throttle = values.throttle === true;
+  const catalog = values.catalog === true;
+  return {
+    repos: number('repos', throttle || catalog ? 2000 : 10_000),
+    projects: number('projects', 200),
+    withFile: number('with-file', 0.4),
+    latencyMs: number('latency', 20),
+    concurrency: values.concurrency === undefined ? undefined : number('concurrency', 8),
+    seed: number('seed', 1),
+    throttle: throttle
+      ? {
+          budget: number('budget', 400),
+          windowMs: number('window', 5) * 1000,
+          retryAfterSeconds: number('retry-after', 2),
+          // A request sent before the client could read a 429 already on its way is not early.
+          inFlightAllowanceMs: 100,
+        }
+      : undefined,
+    catalog,
+    json: values.json === true,
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)));
+  return rows
+    .map(row => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '))
+    .join('\n');
+}
+
+function printSync(options: Options, result: SyncBenchResult): void {
+  const { passes } = result;
+  console.log(
+    `\n${options.repos} repositories in ${options.projects} projects, ${options.withFile * 100}% with catalog-info.yaml, ` +
+      `latency ${options.latencyMs} ms, concurrency ${result.concurrency}` +
+      (options.throttle
+        ? `, throttled at ${options.throttle.budget} requests per ${options.throttle.windowMs / 1000} s (Retry-After ${options.throttle.retryAfterSeconds} s)`
+        : ''),
+  );
+  console.log(
+    table([
+      ['pass', 'wall ms', 'lower bound ms', 'ratio', 'requests', 'client count', 'retries', 'files read', 'entities', 'failed', 'peak RSS MB', 'correct'],
+      ...PASSES.map(pass => {
+        const p = passes[pass];
+        return [
+          pass,
+          String(p.wallMs),
+          String(p.lowerBoundMs),
+          (p.wallMs / p.lowerBoundMs).toFixed(2),
+          String(p.requests),
+          String(p.clientRequests),
+          String(p.retries),
+          String(p.reads),
+          String(p.entities),
+          String(p.failed),
+          String(p.peakRssMb),
+          String(p.correct),
+        ];
+      }),
+    ]),
+  );
+  for (const pass of PASSES) {
+    const routes = Object.entries(passes[pass].byRoute)
+      .sort(([, a], [, b]) => b - a)
+      .map(([route, count]) => `${route} ${count}`)
+      .join(', ');
+    console.log(`  ${pass} requests: ${routes}`);
+    for (const line of passes[pass].mismatches) console.log(`  ${pass} MISMATCH ${line}`);
+  }
+  console.log(
+    `  peak RSS ${result.peakRssMb} MB (${result.baselineRssMb} MB before the first pass), peak V8 heap in use ${result.peakHeapMb} MB; ${result.warnings} warnings, ${result.errors} errors logged` +
+      (options.throttle ? `; simulator: ${result.throttle.throttled} requests throttled (429), ${result.throttle.earlyRequests} early` : ''),
+  );
+  for (const line of result.firstProblems) console.log(`  ${line}`);
+}
+
+function printCatalog(race: CatalogRaceResult): void {
+  console.log(`\nReal catalog (SQLite in memory), ${race.entities} entities each:`);
+  console.log(
+    table([
+      ['provider', 'sync ms', 'applied → listed ms', 'start → listed ms'],
+      ...race.runs.map(run => [run.name, String(run.syncMs), String(run.processingMs), String(run.totalMs)]),
+    ]),
+  );
+  console.log(`  ratio module / trivial, after the mutation: ${race.processingRatio.toFixed(2)}; start to listed: ${race.totalRatio.toFixed(2)}`);
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  if (!options) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const started = Date.now();
+  const sampler = new RssSampler();
+  const sync = await runSyncPasses(
+    {
+      repos: options.repos,
+      projects: options.projects,
+      withFile: options.withFile,
+      latencyMs: options.latencyMs,
+      concurrency: options.concurrency,
+      throttle: options.throttle,
+      mutation: MUTATION,
+      seed: options.seed,
+    },
+    sampler,
+  );
+  sampler.stop();
+  printSync(options, sync);
+
+  const race = options.catalog
+    ? // Imported only here: the catalog backend's libraries would weigh on the sync passes' RSS.
+      await (await import('./catalogRace')).runCatalogRace({
+        repos: options.repos,
+        projects: options.projects,
+        withFile: options.withFile,
+        latencyMs: options.latencyMs,
+        seed: options.seed,
+      })
+    : undefined;
+  if (race) printCatalog(race);
+  console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  if (options.json) {
+    const pass = (name: (typeof PASSES)[number]) => {
+      const { wallMs, requests, clientRequests, retries, lowerBoundMs, failed, peakRssMb } = sync.passes[name];
+      return { wallMs, requests, lowerBoundMs, clientRequests, retries, failed, peakRssMb };
+    };
+    console.log(
+      JSON.stringify({
+        repos: options.repos,
+        projects: options.projects,
+        latencyMs: options.latencyMs,
+        concurrency: sync.concurrency,
+        cold: pass('cold'),
+        warm: pass('warm'),
+        changed: pass('changed'),
+        peakRssMb: sync.peakRssMb,
+        baselineRssMb: sync.baselineRssMb,
+        peakHeapMb: sync.peakHeapMb,
+        entities: sync.passes.cold.entities,
+        correct: PASSES.every(name => sync.passes[name].correct),
+        ...(options.throttle ? { throttle: { ...options.throttle, ...sync.throttle } } : {}),
+        ...(race
+          ? {
+              catalog: {
+                entities: race.entities,
+                runs: race.runs,
+                processingRatio: Number(race.processingRatio.toFixed(2)),
+                totalRatio: Number(race.totalRatio.toFixed(2)),
+              },
+            }
+          : {}),
+      }),
+    );
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,230 @@
+/**
+ * The module's real sync path (provider `read()`, the azure-devops-node-api client, discovery,
+ * incremental detection, file reading and mapping) against the simulator over HTTP: a cold, a
+ * warm and a changed pass on one provider, as one backend would run them.
+ */
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import type { Entity } from '@backstage/catalog-model';
+import { readProfileConfigs } from '../../src/config/readProfileConfigs';
+import { AzureDevOpsRepositoriesProvider } from '../../src/provider/AzureDevOpsRepositoriesProvider';
+import type { ThrottleOptions, ThrottleStats } from '../simulator';
+import { compareEntities, type Truth } from './expectedEntities';
+import { SimulatorProcess, type Mutation } from './simulatorProcess';
+
+export const PASSES = ['cold', 'warm', 'changed'] as const;
+export type PassName = (typeof PASSES)[number];
+
+export interface SyncBenchOptions {
+  repos: number;
+  projects: number;
+  withFile: number;
+  latencyMs: number;
+  /** Undefined: the module's default. */
+  concurrency?: number;
+  throttle?: ThrottleOptions;
+  mutation: Mutation;
+  seed: number;
+}
+
+export interface PassResult {
+  wallMs: number;
+  /** HTTP requests that reached the simulator: what a rate limit charges. */
+  requests: number;
+  /** Requests as the module's request gate counts them (a discovery lookup counts once). */
+  clientRequests: number;
+  retries: number;
+  lowerBoundMs: number;
+  /** Repositories this pass had to read the catalog file of (the R of the lower bound). */
+  reads: number;
+  entities: number;
+  failed: number;
+  peakRssMb: number;
+  correct: boolean;
+  mismatches: string[];
+  byRoute: Record<string, number>;
+}
+
+export interface SyncBenchResult {
+  concurrency: number;
+  passes: Record<PassName, PassResult>;
+  peakRssMb: number;
+  /** RSS with the module loaded, before the first pass: Node, tsx and the libraries. */
+  baselineRssMb: number;
+  /** Peak of the V8 heap in use (live objects and garbage not yet collected). */
+  peakHeapMb: number;
+  throttle: ThrottleStats;
+  warnings: number;
+  errors: number;
+  firstProblems: string[];
+}
+
+/** A logger that prints nothing and counts warnings and errors (the first few are kept). */
+export class QuietLogger implements LoggerService {
+  warnings = 0;
+  errors = 0;
+  readonly firstProblems: string[] = [];
+
+  error(message: string): void {
+    this.errors++;
+    this.#keep(`error: ${message}`);
+  }
+  warn(message: string): void {
+    this.warnings++;
+    this.#keep(`warn: ${message}`);
+  }
+  info(): void {}
+  debug(): void {}
+  child(): LoggerService {
+    return this;
+  }
+  #keep(line: string): void {
+    if (this.firstProblems.length < 5) this.firstProblems.push(line.slice(0, 300));
+  }
+}
+
+/** Peak resident set size (and V8 heap in use) of this process, sampled every 50 ms. */
+export class RssSampler {
+  #peak = 0;
+  #passPeak = 0;
+  #peakHeap = 0;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor() {
+    this.#sample();
+    this.#timer = setInterval(() => this.#sample(), 50);
+    this.#timer.unref();
+  }
+  /** Starts a new per-pass peak. */
+  mark(): void {
+    this.#passPeak = 0;
+    this.#sample();
+  }
+  passPeakMb(): number {
+    this.#sample();
+    return toMb(this.#passPeak);
+  }
+  peakMb(): number {
+    this.#sample();
+    return toMb(this.#peak);
+  }
+  peakHeapMb(): number {
+    return toMb(this.#peakHeap);
+  }
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+  #sample(): void {
+    const { rss, heapUsed } = process.memoryUsage();
+    this.#peakHeap = Math.max(this.#peakHeap, heapUsed);
+    this.#peak = Math.max(this.#peak, rss);
+    this.#passPeak = Math.max(this.#passPeak, rss);
+  }
+}
+
+function toMb(bytes: number): number {
+  return Math.round((bytes / 1024 / 1024) * 10) / 10;
+}
+
+/** `latency × (2 + Σ ceil(parallel requests of each phase / concurrency))`: listing and discovery, then waves. */
+export function lowerBoundMs(latencyMs: number, concurrency: number, phases: number[]): number {
+  return latencyMs * (2 + phases.reduce((sum, requests) => sum + Math.ceil(requests / concurrency), 0));
+}
+
+/**
+ * What a pass must read, and its waves of parallel requests: the file reads on a cold start (R, the
+ * non-empty repositories, as the issue defines the bound), else one activity request per project
+ * with readable repositories, then the reads of the changed repositories.
+ */
+function readsAndPhases(pass: PassName, truth: Truth, changedReads: number): { reads: number; phases: number[] } {
+  if (pass === 'cold') return { reads: truth.nonEmpty, phases: [truth.nonEmpty] };
+  const reads = pass === 'warm' ? 0 : changedReads;
+  return { reads, phases: [truth.projectsWithReadableRepositories, reads] };
+}
+
+export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampler): Promise<SyncBenchResult> {
+  const { simulator, url, organization, token } = await SimulatorProcess.start({
+    repos: options.repos,
+    projects: options.projects,
+    withFile: options.withFile,
+    latencyMs: options.latencyMs,
+    seed: options.seed,
+    throttle: options.throttle,
+  });
+  try {
+    const [profile] = readProfileConfigs(
+      new ConfigReader({
+        catalog: {
+          providers: {
+            azureDevOpsRepositories: {
+              bench: {
+                profileName: 'Benchmark',
+                organization,
+                apiUrl: url,
+                token,
+                ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+              },
+            },
+          },
+        },
+      }),
+    );
+    const logger = new QuietLogger();
+    const provider = new AzureDevOpsRepositoriesProvider({ profile, taskRunner: { run: async () => {} }, logger });
+    const concurrency = profile.concurrency;
+    const baselineRssMb = toMb(process.memoryUsage().rss);
+
+    const passes = {} as Record<PassName, PassResult>;
+    for (const pass of PASSES) {
+      // Files the pass must read: all on a cold start, none when nothing changed, the edited and
+      // added ones after changes.
+      let changedReads = 0;
+      if (pass === 'changed') {
+        const { edited, added } = await simulator.send({ cmd: 'mutate', mutation: options.mutation });
+        changedReads = edited + added;
+      }
+      await simulator.send({ cmd: 'stats', reset: true });
+      sampler.mark();
+
+      const started = performance.now();
+      const result = await provider.read({ logger });
+      const wallMs = Math.round(performance.now() - started);
+
+      const peakRssMb = sampler.passPeakMb();
+      const served = await simulator.send({ cmd: 'stats', reset: true });
+      // Asked only now, so that nothing of the benchmark's own weighs on the pass's memory; the
+      // organization changes only on a 'mutate' command.
+      const truth = await simulator.send({ cmd: 'truth' });
+      const comparison = compareEntities(truth, result.entities.map(deferred => deferred.entity as Entity));
+      const { reads, phases } = readsAndPhases(pass, truth, changedReads);
+      passes[pass] = {
+        wallMs,
+        requests: served.requests,
+        clientRequests: result.stats.requests?.requests ?? 0,
+        retries: result.stats.requests?.retries ?? 0,
+        lowerBoundMs: lowerBoundMs(options.latencyMs, concurrency, phases),
+        reads,
+        entities: result.entities.length,
+        failed: result.stats.failed,
+        peakRssMb,
+        correct: comparison.correct && result.mutation === 'full',
+        mismatches: comparison.correct ? [] : [`${comparison.mismatchCount} mismatches`, ...comparison.mismatches],
+        byRoute: served.byRoute,
+      };
+    }
+    const { throttle } = await simulator.send({ cmd: 'stats', reset: false });
+    return {
+      concurrency,
+      passes,
+      peakRssMb: sampler.peakMb(),
+      baselineRssMb,
+      peakHeapMb: sampler.peakHeapMb(),
+      throttle,
+      warnings: logger.warnings,
+      errors: logger.errors,
+      firstProblems: logger.firstProblems,
+    };
+  } finally {
+    await simulator.stop();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * A whole sync under throttling, through the real provider, client and request gate against the
+ * simulator's request budget: every repository is read, and no request is sent while a
+ * Retry-After holds.
+ */
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { AzureDevOpsSimulator, generateOrganization, type ThrottleOptions } from '../../dev/simulator';
+import { readProfileConfigs } from '../config/readProfileConfigs';
+import { AzureDevOpsRepositoriesProvider, type AzureDevOpsApiFactory } from '../provider/AzureDevOpsRepositoriesProvider';
+import { AzureDevOpsClient } from './AzureDevOpsClient';
+import { RequestGate } from './requestGate';
+
+const REPOSITORIES = 60;
+const THROTTLE: ThrottleOptions = {
+  budget: 20,
+  windowMs: 1000,
+  retryAfterSeconds: 1,
+  // Requests sent before the client could read a 429 that was already on its way are no fault of
+  // the client; in one process they reach the simulator a few milliseconds late (16 ms at most seen).
+  inFlightAllowanceMs: 100,
+};
+
+const logger: LoggerService = {
+  error: () => {},
+  warn: () => {},
+  info: () => {},
+  debug: () => {},
+  child: () => logger,
+};
+
+async function syncUnderThrottling(createApi?: AzureDevOpsApiFactory) {
+  const organization = generateOrganization({ name: 'throttled', repos: REPOSITORIES, projects: 3, withFile: 0.4, seed: 5 });
+  // Latency spreads the requests out, as on a real network.
+  const simulator = await AzureDevOpsSimulator.start({ organizations: [organization], latencyMs: 20, throttle: THROTTLE });
+  try {
+    const [profile] = readProfileConfigs(
+      new ConfigReader({
+        catalog: {
+          providers: {
+            azureDevOpsRepositories: {
+              throttled: { profileName: 'Throttled', organization: 'throttled', apiUrl: simulator.url, token: 'sim-token' },
+            },
+          },
+        },
+      }),
+    );
+    const provider = new AzureDevOpsRepositoriesProvider({
+      profile,
+      taskRunner: { run: async () => {} },
+      logger,
+      ...(createApi ? { createApi: () => createApi(profile) } : {}),
+    });
+    const result = await provider.read({ logger });
+    return { result, throttle: simulator.throttleStats(), statuses: simulator.requests.map(request => request.status) };
+  } finally {
+    await simulator.stop();
+  }
+}
+
+describe('a sync under throttling', () => {
+  it('reads every repository and sends nothing while a Retry-After holds', async () => {
+    const { result, throttle, statuses } = await syncUnderThrottling();
+
+    expect(result.mutation).toBe('full');
+    expect(result.entities).toHaveLength(REPOSITORIES);
+    expect(result.stats.failed).toBe(0);
+    // It was throttled several times, and waited each time.
+    expect(throttle.throttled).toBeGreaterThanOrEqual(3);
+    expect(statuses.filter(status => status === 429)).toHaveLength(throttle.throttled);
+    expect(result.stats.requests?.retries).toBeGreaterThanOrEqual(throttle.throttled);
+    expect(throttle.earlyRequests).toBe(0);
+  });
+
+  it('would count early requests from a client that ignores Retry-After', async () => {
+    // The same client with every wait capped at 0 ms: the allowance above does not hide that.
+    const { result, throttle } = await syncUnderThrottling(profile =>
+      AzureDevOpsClient.create({
+        profile,
+        gate: new RequestGate({ concurrency: profile.concurrency, maxRetries: profile.maxRetries, maxWaitMs: 0 }),
+      }),
+    );
+
+    expect(throttle.earlyRequests).toBeGreaterThan(10);
+    expect(result.stats.failed).toBeGreaterThan(0);
+  });
+});

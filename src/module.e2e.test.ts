@@ -6,28 +6,13 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
-import { startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
+import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 
 const TOKEN = 'e2e-token-abcdef123456';
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'], disableDocker: true });
 
 function profileConfig(simulatorUrl: string) {
-  return {
-    catalog: {
-      providers: {
-        azureDevOpsRepositories: {
-          demo: {
-            profileName: 'Demo',
-            organization: 'demo',
-            apiUrl: `${simulatorUrl}/`,
-            token: TOKEN,
-            maxRetries: 0,
-            requestTimeoutSeconds: 2,
-          },
-        },
-      },
-    },
-  };
+  return demoProfileConfig({ apiUrl: `${simulatorUrl}/`, token: TOKEN, maxRetries: 0, requestTimeoutSeconds: 2 });
 }
 
 function byRepository(entities: Entity[], project: string, repository: string): Entity {

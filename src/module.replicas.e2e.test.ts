@@ -9,7 +9,7 @@ import type { Entity } from '@backstage/catalog-model';
 import knexFactory, { type Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
-import { startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
+import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
 import { waitUntil } from './__testUtils__/waitUntil';
 
@@ -50,24 +50,15 @@ interface Replica {
   let simulator: AzureDevOpsSimulator;
   let repositoryCount = 0;
 
-  const config = () => ({
-    catalog: {
-      providers: {
-        azureDevOpsRepositories: {
-          demo: {
-            profileName: 'Demo',
-            organization: 'demo',
-            apiUrl: simulator.url,
-            token: TOKEN,
-            maxRetries: 0,
-            requestTimeoutSeconds: 10,
-            // No initial delay; scope global is the module's default.
-            schedule: { frequency: { seconds: INTERVAL_SECONDS }, timeout: { seconds: TIMEOUT_SECONDS } },
-          },
-        },
-      },
-    },
-  });
+  const config = () =>
+    demoProfileConfig({
+      apiUrl: simulator.url,
+      token: TOKEN,
+      maxRetries: 0,
+      requestTimeoutSeconds: 10,
+      // No initial delay; scope global is the module's default.
+      schedule: { frequency: { seconds: INTERVAL_SECONDS }, timeout: { seconds: TIMEOUT_SECONDS } },
+    });
 
   async function startReplica(name: string): Promise<Replica> {
     const knex = connect(database);

@@ -5,7 +5,7 @@
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
-import { startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
+import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
 import { LoopbackProxy } from './__testUtils__/LoopbackProxy';
 import { waitUntil } from './__testUtils__/waitUntil';
@@ -32,24 +32,14 @@ describe('start-up with an organization that does not answer', () => {
       knex: await databases.init('SQLITE_3'),
       logs,
       scheduler: 'real',
-      config: {
-        catalog: {
-          providers: {
-            azureDevOpsRepositories: {
-              demo: {
-                profileName: 'Demo',
-                organization: 'demo',
-                apiUrl: proxy.url,
-                token: TOKEN,
-                requestTimeoutSeconds: 3,
-                maxRetries: 0,
-                // No initial delay: the first sync starts while the backend starts.
-                schedule: { frequency: { seconds: 1 }, timeout: { minutes: 1 } },
-              },
-            },
-          },
-        },
-      },
+      config: demoProfileConfig({
+        apiUrl: proxy.url,
+        token: TOKEN,
+        requestTimeoutSeconds: 3,
+        maxRetries: 0,
+        // No initial delay: the first sync starts while the backend starts.
+        schedule: { frequency: { seconds: 1 }, timeout: { minutes: 1 } },
+      }),
     });
     linesAtStart = logs.ofProvider('demo').map(line => line.message);
   });

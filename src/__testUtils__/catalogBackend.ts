@@ -84,3 +84,16 @@ export async function startCatalogBackend(options: {
     stop: () => backend.stop(),
   };
 }
+
+/** App-config with one profile `demo` for the simulator's organization `demo`, plus `settings`. */
+export function demoProfileConfig(settings: JsonObject): JsonObject {
+  return {
+    catalog: {
+      providers: {
+        azureDevOpsRepositories: {
+          demo: { profileName: 'Demo', organization: 'demo', ...settings },
+        },
+      },
+    },
+  };
+}

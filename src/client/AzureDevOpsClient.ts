@@ -11,6 +11,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
+import type { IRequestHandler, IRequestOptions } from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces';
 import type { HttpClient } from 'typed-rest-client/HttpClient';
 import { CoreApi } from 'azure-devops-node-api/CoreApi';
 import { GitApi } from 'azure-devops-node-api/GitApi';
@@ -234,12 +235,12 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
    * around the broker, so the broker URL is used as it is.
    */
   async #api<T extends ClientApiBase>(
-    ApiClass: new (baseUrl: string, handlers: never[], options: never, userAgent?: string) => T,
+    ApiClass: new (baseUrl: string, handlers: IRequestHandler[], options?: IRequestOptions, userAgent?: string) => T,
     resourceAreaId: string,
   ): Promise<T> {
     const { webApi, viaBroker } = this.#connection;
-    const handlers = [webApi.authHandler] as never[];
-    if (viaBroker) return new ApiClass(webApi.serverUrl, handlers, webApi.options as never, webApi.userAgent);
+    const handlers = [webApi.authHandler];
+    if (viaBroker) return new ApiClass(webApi.serverUrl, handlers, webApi.options, webApi.userAgent);
     const response = await this.#gate.run(async () => {
       try {
         const url = await (webApi as unknown as ResourceAreaLookup)._getResourceAreaUrl(webApi.serverUrl, resourceAreaId);
@@ -257,7 +258,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       throw this.#errorFromThrown(error, 'discovering the API locations');
     });
     if (response.statusCode !== 200) this.#expectOk(response, 'discovering the API locations');
-    return new ApiClass(response.url, handlers, webApi.options as never, webApi.userAgent);
+    return new ApiClass(response.url, handlers, webApi.options, webApi.userAgent);
   }
 
   /**

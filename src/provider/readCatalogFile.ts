@@ -12,7 +12,7 @@ export type CatalogFileOutcome =
   /** Nothing to read (the option is off, or the repository is empty), or no file there: no context. */
   | { kind: 'absent'; reason: string }
   /** The file was read and parsed. */
-  | { kind: 'read'; facts: CatalogFileFacts; documents: Array<Record<string, unknown>>; objectId?: string }
+  | { kind: 'read'; facts: CatalogFileFacts; documents: Array<Record<string, unknown>> }
   /** The file is there but cannot be used (does not parse, too large): no context, one warning. */
   | { kind: 'unusable'; reason: string }
   /** The repository disappeared between listing and reading. */
@@ -58,18 +58,20 @@ export async function readCatalogFile(
     case 'repositoryMissing':
       return { kind: 'repositoryGone' };
     case 'tooLarge':
-      return { kind: 'unusable', reason: `the file has ${result.bytes} bytes, more than the limit of ${options.maxFileBytes}` };
+      return tooLarge(result.bytes, options.maxFileBytes);
     case 'found': {
       const parsed = catalogFileFromYaml(result.content, { path: options.filename, maxBytes: options.maxFileBytes });
-      if (parsed.kind === 'tooLarge') {
-        return { kind: 'unusable', reason: `the file has ${parsed.bytes} bytes, more than the limit of ${options.maxFileBytes}` };
-      }
+      if (parsed.kind === 'tooLarge') return tooLarge(parsed.bytes, options.maxFileBytes);
       if (parsed.kind === 'invalid') return { kind: 'unusable', reason: `the file does not parse: ${parsed.reason}` };
       const facts = applicationContextFromDocuments(parsed.documents, {
         path: options.filename,
         attributes: options.attributes,
       });
-      return { kind: 'read', facts, documents: parsed.documents, objectId: result.objectId };
+      return { kind: 'read', facts, documents: parsed.documents };
     }
   }
+}
+
+function tooLarge(bytes: number, maxFileBytes: number): CatalogFileOutcome {
+  return { kind: 'unusable', reason: `the file has ${bytes} bytes, more than the limit of ${maxFileBytes}` };
 }

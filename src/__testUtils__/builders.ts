@@ -9,7 +9,7 @@ import {
   DEFAULT_API_URL,
   DEFAULT_ATTRIBUTE_PATHS,
   DEFAULT_SCHEDULE,
-} from '../config/readProfileConfigs';
+} from '../config/defaults';
 import type {
   ApplicationContextAttribute,
   ApplicationContextAttributeId,
@@ -17,7 +17,7 @@ import type {
   ProfileConfig,
   RepositoryFilters,
 } from '../config/types';
-import { parseFieldPath } from '../mapping/fieldPath';
+import { parseFieldPath } from '../config/fieldPath';
 
 /** A repository GUID as Azure DevOps spells it (lower case). */
 export const REPOSITORY_ID = '5febef5a-833d-4e14-b9c0-14cb638f91e6';

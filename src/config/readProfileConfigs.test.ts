@@ -3,7 +3,8 @@ import { loadConfigSchema } from '@backstage/config-loader';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { InvalidConfigError, readProfileConfigs } from './readProfileConfigs';
+import { InvalidConfigError } from './InvalidConfigError';
+import { readProfileConfigs } from './readProfileConfigs';
 
 const TOKEN = 'pat-s3cr3t-value-0123456789';
 const BROKER_TOKEN = 'broker-s3cr3t-value-9876543210';

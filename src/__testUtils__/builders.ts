@@ -43,7 +43,6 @@ export function buildRepository(
     webUrl: `https://dev.azure.com/${encodeURIComponent(organization)}/${encodeURIComponent(project.name)}/_git/${encodeURIComponent(name)}`,
     isDisabled: false,
     isFork: false,
-    size: 2048,
     ...fields,
   };
 }

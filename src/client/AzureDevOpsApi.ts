@@ -21,8 +21,6 @@ export interface AzureDevOpsRepository {
   webUrl: string;
   isDisabled: boolean;
   isFork: boolean;
-  /** Size in bytes as Azure DevOps reports it; 0 when unknown. */
-  size: number;
 }
 
 /** A repository listing; entries Azure DevOps sent in a shape we cannot use are set aside. */
@@ -34,7 +32,7 @@ export interface RepositoryListing {
 
 /** What reading one file from one branch gave. */
 export type FileReadResult =
-  | { kind: 'found'; content: string; /** blob SHA, when the API reports it */ objectId?: string }
+  | { kind: 'found'; content: string }
   /** TF401174: no such file on that branch. */
   | { kind: 'missing' }
   /** VS403403: the repository has no branches at all. */
@@ -76,15 +74,6 @@ export type AzureDevOpsErrorKind =
   | 'network'
   /** A 2xx answer that is not the JSON expected. */
   | 'invalidResponse';
-
-/** Kinds worth retrying, and that must never be taken as the truth about a repository. */
-export const TRANSIENT_ERROR_KINDS: ReadonlySet<AzureDevOpsErrorKind> = new Set([
-  'throttled',
-  'serverError',
-  'timeout',
-  'network',
-  'invalidResponse',
-]);
 
 /** The port the provider reads Azure DevOps through. Methods throw `AzureDevOpsError`. */
 export interface AzureDevOpsApi {

@@ -1,4 +1,4 @@
-import { TRANSIENT_ERROR_KINDS, type AzureDevOpsErrorKind } from './AzureDevOpsApi';
+import type { AzureDevOpsErrorKind } from './AzureDevOpsApi';
 
 /**
  * A failed call to Azure DevOps. The message names the organization, the operation and the
@@ -21,10 +21,5 @@ export class AzureDevOpsError extends Error {
     this.kind = options.kind;
     this.statusCode = options.statusCode;
     this.typeKey = options.typeKey;
-  }
-
-  /** Whether retrying later may succeed (throttling, 5xx, timeouts, network faults). */
-  get isTransient(): boolean {
-    return TRANSIENT_ERROR_KINDS.has(this.kind);
   }
 }

@@ -7,8 +7,6 @@ import { AzureDevOpsError } from './AzureDevOpsError';
 /** A `WebApi` for one profile and one sync, and the secrets its errors must never show. */
 export interface ProfileConnection {
   webApi: WebApi;
-  /** The URL the REST API is called on; with a broker it holds the broker token. */
-  baseUrl: string;
   /** Whether to skip `ResourceAreas` discovery (see {@link createWebApi}). */
   viaBroker: boolean;
   /** The host requests go to, for messages: the broker's with a broker, never its path (it holds the token). */
@@ -51,7 +49,6 @@ export async function createWebApi(
     const baseUrl = `${profile.broker.url}/broker/${encodeURIComponent(profile.broker.token)}/${encodeURIComponent(profile.organization)}`;
     return {
       webApi: new WebApi(baseUrl, noCredentialsHandler, requestOptions),
-      baseUrl,
       viaBroker: true,
       host: new URL(profile.broker.url).host,
       secrets: [profile.broker.token, encodeURIComponent(profile.broker.token)],
@@ -69,7 +66,6 @@ export async function createWebApi(
       : getPersonalAccessTokenHandler(token.value, allowCrossOriginAuthentication);
   return {
     webApi: new WebApi(profile.organizationUrl, handler, requestOptions),
-    baseUrl: profile.organizationUrl,
     viaBroker: false,
     host: profile.host,
     secrets: secretsOf(token.value),

@@ -13,6 +13,7 @@
  * See https://learn.microsoft.com/azure/devops/integrate/concepts/rate-limits
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { headerValue } from './headerValue';
 
 /** The parts of an HTTP answer the gate needs to decide on waiting and retrying. */
 export interface GateResponse {
@@ -29,18 +30,12 @@ export interface RequestGateOptions {
   baseBackoffMs?: number;
   /** Longest single wait, whatever the server asks; protects the sync's own timeout. */
   maxWaitMs?: number;
-  /** Injected for tests. */
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
 }
 
 /** Counters a sync reports in its summary line and the benchmark prints. */
 export interface RequestGateStats {
   requests: number;
   retries: number;
-  /** Milliseconds requests spent waiting on a profile-wide pause. */
-  pausedMs: number;
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -53,22 +48,16 @@ export class RequestGate {
   readonly #maxRetries: number;
   readonly #baseBackoffMs: number;
   readonly #maxWaitMs: number;
-  readonly #now: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
-  readonly #random: () => number;
   readonly #waiting: Array<() => void> = [];
   #inFlight = 0;
   #pausedUntil = 0;
-  readonly stats: RequestGateStats = { requests: 0, retries: 0, pausedMs: 0 };
+  readonly stats: RequestGateStats = { requests: 0, retries: 0 };
 
   constructor(options: RequestGateOptions) {
     this.#concurrency = Math.max(1, options.concurrency);
     this.#maxRetries = Math.max(0, options.maxRetries);
     this.#baseBackoffMs = options.baseBackoffMs ?? 500;
     this.#maxWaitMs = options.maxWaitMs ?? 60_000;
-    this.#now = options.now ?? Date.now;
-    this.#sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
-    this.#random = options.random ?? Math.random;
   }
 
   /**
@@ -91,7 +80,7 @@ export class RequestGate {
         } catch (error) {
           if (attempt >= this.#maxRetries || !isRetryableError(error)) throw error;
           this.stats.retries++;
-          await this.#sleep(this.#backoffMs(attempt));
+          await sleep(this.#backoffMs(attempt));
           continue;
         }
         const serverDelayMs = this.#observe(response.headers);
@@ -100,7 +89,7 @@ export class RequestGate {
         }
         this.stats.retries++;
         // With a server-named delay the profile-wide pause set by #observe does the waiting.
-        if (serverDelayMs === undefined) await this.#sleep(this.#backoffMs(attempt));
+        if (serverDelayMs === undefined) await sleep(this.#backoffMs(attempt));
       }
     } finally {
       this.#release();
@@ -109,11 +98,11 @@ export class RequestGate {
 
   /** Reads the throttling headers and pauses the whole profile; returns the delay named, if any. */
   #observe(headers: IncomingHttpHeaders): number | undefined {
-    const retryAfterMs = retryAfterToMs(headerValue(headers['retry-after']), this.#now());
-    const rateLimitDelayMs = secondsToMs(headerValue(headers['x-ratelimit-delay']));
+    const retryAfterMs = retryAfterToMs(headerValue(headers, 'retry-after'), Date.now());
+    const rateLimitDelayMs = secondsToMs(headerValue(headers, 'x-ratelimit-delay'));
     const delayMs = maxDefined(retryAfterMs, rateLimitDelayMs);
     if (delayMs !== undefined) {
-      const until = this.#now() + Math.min(delayMs, this.#maxWaitMs);
+      const until = Date.now() + Math.min(delayMs, this.#maxWaitMs);
       this.#pausedUntil = Math.max(this.#pausedUntil, until);
     }
     return delayMs;
@@ -122,17 +111,16 @@ export class RequestGate {
   async #waitForPause(): Promise<void> {
     // Loop: another request may extend the pause while this one sleeps.
     for (;;) {
-      const remaining = this.#pausedUntil - this.#now();
+      const remaining = this.#pausedUntil - Date.now();
       if (remaining <= 0) return;
-      this.stats.pausedMs += remaining;
-      await this.#sleep(remaining);
+      await sleep(remaining);
     }
   }
 
   #backoffMs(attempt: number): number {
     const exponential = this.#baseBackoffMs * 2 ** attempt;
     // Full jitter keeps many repositories that failed together from retrying together.
-    return Math.min(this.#maxWaitMs, exponential / 2 + (this.#random() * exponential) / 2);
+    return Math.min(this.#maxWaitMs, exponential / 2 + (Math.random() * exponential) / 2);
   }
 
   async #acquire(): Promise<void> {
@@ -151,8 +139,8 @@ export class RequestGate {
   }
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 function secondsToMs(value: string | undefined): number | undefined {

@@ -1,0 +1,110 @@
+import type { AzureDevOpsErrorKind } from './AzureDevOpsApi';
+import { AzureDevOpsError } from './AzureDevOpsError';
+import { parseErrorEnvelope, type ErrorEnvelope } from './errorEnvelope';
+import { headerValue } from './headerValue';
+import type { RawResponse } from './readResponse';
+import { redact } from './redact';
+import { transportFault } from './transportFault';
+
+const REQUIRED_SCOPES = 'Code (read) and Project and Team (read)';
+
+/** What error messages name, and what they must never show. */
+export interface ClientErrorsOptions {
+  organization: string;
+  /** Host (and port) requests go to: the broker's with a broker, never its path (it holds the token). */
+  host: string;
+  viaBroker: boolean;
+  /** Removed from every message, however they were encoded. */
+  secrets: string[];
+  /** For the wording of messages after retries ran out. */
+  maxRetries: number;
+  requestTimeoutMs: number;
+}
+
+/**
+ * Turns answers and throws into `AzureDevOpsError`s: the kind from the status (and for 401 the
+ * `X-TFS-ServiceError` header), the message naming organization, host and operation, secrets
+ * removed. Callers may log every message as it is.
+ */
+export class ClientErrors {
+  readonly #options: ClientErrorsOptions;
+
+  constructor(options: ClientErrorsOptions) {
+    this.#options = options;
+  }
+
+  /** The parsed JSON of a 200, or throws the error its status means. */
+  expectJson(response: RawResponse, operation: string): unknown {
+    const { statusCode, headers } = response;
+    if (statusCode === 200) {
+      const contentType = headerValue(headers, 'content-type') ?? '';
+      if (!contentType.includes('json')) {
+        throw this.create('invalidResponse', operation, `expected JSON, got ${contentType || 'no content type'}`, statusCode);
+      }
+      try {
+        return JSON.parse(response.body);
+      } catch {
+        throw this.create('invalidResponse', operation, 'the JSON answer does not parse (truncated or malformed)', statusCode);
+      }
+    }
+    throw this.fromStatus(response, operation);
+  }
+
+  /** The error a non-200 answer means. */
+  fromStatus(response: RawResponse, operation: string): AzureDevOpsError {
+    const { statusCode, headers } = response;
+    const { maxRetries } = this.#options;
+    const envelope = parseErrorEnvelope(response.body);
+    const detail = envelope?.message ? `: ${envelope.message}` : '';
+    const serviceError = headerValue(headers, 'x-tfs-serviceerror');
+    switch (true) {
+      case statusCode === 203 || (statusCode >= 300 && statusCode < 400):
+        return this.create('unauthorized', operation, `Azure DevOps answered ${statusCode} with a sign-in page instead of data; the token was rejected. Check its expiry and scopes (${REQUIRED_SCOPES})`, statusCode);
+      case statusCode === 401:
+        return this.create('unauthorized', operation, `token rejected by Azure DevOps (401${serviceError ? `, ${safeDecode(serviceError)}` : ''}); check its expiry and scopes (${REQUIRED_SCOPES})`, statusCode, envelope);
+      case statusCode === 403:
+        return this.create('forbidden', operation, `access denied (403)${detail}; the token needs ${REQUIRED_SCOPES}`, statusCode, envelope);
+      case statusCode === 404:
+        return this.create('notFound', operation, `not found (404)${detail}; check the organization name and apiUrl`, statusCode, envelope);
+      case statusCode === 429:
+        return this.create('throttled', operation, `throttled by Azure DevOps (429) after ${maxRetries} retries${detail}`, statusCode, envelope);
+      case statusCode >= 500:
+        return this.create('serverError', operation, `Azure DevOps answered ${statusCode} after ${maxRetries} retries${detail}`, statusCode, envelope);
+      default:
+        return this.create('invalidResponse', operation, `unexpected status ${statusCode}${detail}`, statusCode, envelope);
+    }
+  }
+
+  /** The error a thrown request means: a timeout, a network fault, or a bad answer. */
+  fromThrown(error: unknown, operation: string): AzureDevOpsError {
+    if (error instanceof AzureDevOpsError) return error;
+    const fault = transportFault(error);
+    if (fault?.kind === 'timeout') {
+      return this.create('timeout', operation, `no answer within ${this.#options.requestTimeoutMs / 1000} s`);
+    }
+    if (fault && 'code' in fault) return this.create('network', operation, `${fault.code} talking to ${this.#options.host}`);
+    if (fault) return this.create('network', operation, `the connection to ${this.#options.host} was cut: ${fault.cut}`);
+    return this.create('invalidResponse', operation, error instanceof Error ? error.message : String(error));
+  }
+
+  create(
+    kind: AzureDevOpsErrorKind,
+    operation: string,
+    reason: string,
+    statusCode?: number,
+    envelope?: ErrorEnvelope,
+  ): AzureDevOpsError {
+    const { organization, host, viaBroker, secrets } = this.#options;
+    const via = viaBroker ? ` through the broker at ${host}` : ` at ${host}`;
+    const message = `Azure DevOps organization ${organization}${via}: ${operation} failed: ${reason}`;
+    return new AzureDevOpsError({ kind, message: redact(message, secrets), statusCode, typeKey: envelope?.typeKey });
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

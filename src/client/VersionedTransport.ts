@@ -1,0 +1,91 @@
+import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
+import type { ClientErrors } from './ClientErrors';
+import { readResponse, type RawResponse } from './readResponse';
+import { isLocationNotFound, probeWhyDiscoveryFailed, responseFromLibraryError } from './responseFromLibraryError';
+import type { RequestGate } from './requestGate';
+import type { Resource } from './resources';
+import { isRetryableError } from './transportFault';
+
+/** Route values and query of one GET; undefined values are left out. */
+export interface VersionedRequest {
+  routeValues?: Record<string, string | undefined>;
+  query?: Record<string, unknown>;
+}
+
+/**
+ * GETs a resource the way the library would (its location negotiation picks the URL and puts the
+ * api-version in `Accept`) but returns status, headers and body as they came: the library's typed
+ * methods resolve `null` on every 404 and on a 203 sign-in page, hide `Retry-After` and
+ * `x-ms-continuationtoken`, and drop the projects continuation token
+ * (microsoft/azure-devops-node-api#646). Every request passes through the profile's gate.
+ */
+export class VersionedTransport {
+  readonly #gate: RequestGate;
+  readonly #errors: ClientErrors;
+  readonly #timeoutMs: number;
+  /** The first request of each API client, settled or not; see {@link VersionedTransport.get}. */
+  readonly #firstRequests = new WeakMap<ClientApiBase, Promise<void>>();
+
+  constructor(options: { gate: RequestGate; errors: ClientErrors; requestTimeoutMs: number }) {
+    this.#gate = options.gate;
+    this.#errors = options.errors;
+    this.#timeoutMs = options.requestTimeoutMs;
+  }
+
+  /**
+   * The library caches an area's locations only once its OPTIONS answer is in, so requests started
+   * before then each send their own OPTIONS (up to `concurrency` of them): the first request of
+   * each API client goes alone, the others wait for it.
+   *
+   * @throws AzureDevOpsError when no answer came (timeout, network fault) after the gate's retries.
+   */
+  async get(api: ClientApiBase, resource: Resource, operation: string, request: VersionedRequest): Promise<RawResponse> {
+    const first = this.#firstRequests.get(api);
+    if (!first) {
+      const sending = this.#send(api, resource, operation, request);
+      // Settles to nothing: holding the answer would keep its body (the whole listing) for the client's life.
+      this.#firstRequests.set(
+        api,
+        sending.then(
+          () => undefined,
+          () => undefined,
+        ),
+      );
+      return sending;
+    }
+    await first;
+    return this.#send(api, resource, operation, request);
+  }
+
+  async #send(api: ClientApiBase, resource: Resource, operation: string, request: VersionedRequest): Promise<RawResponse> {
+    try {
+      return await this.#gate.run(async () => {
+        let versioning: { apiVersion?: string; requestUrl?: string };
+        try {
+          versioning = await api.vsoClient.getVersioningData(
+            resource.apiVersion,
+            resource.area,
+            resource.locationId,
+            { ...request.routeValues },
+            dropUndefined(request.query ?? {}),
+          );
+        } catch (error) {
+          const failure = responseFromLibraryError(error);
+          if (failure) return failure;
+          if (isLocationNotFound(error)) return probeWhyDiscoveryFailed(api.http, api.baseUrl, this.#timeoutMs);
+          throw error;
+        }
+        const response = await api.http.get(versioning.requestUrl ?? '', {
+          Accept: api.createAcceptHeader('application/json', versioning.apiVersion),
+        });
+        return readResponse(response, this.#timeoutMs);
+      }, isRetryableError);
+    } catch (error) {
+      throw this.#errors.fromThrown(error, operation);
+    }
+  }
+}
+
+function dropUndefined(query: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,47 @@
+/**
+ * Azure DevOps answers errors with a JSON envelope, `{ "$id", "innerException", "message",
+ * "typeName", "typeKey", "errorCode", "eventId" }`. Its `typeKey` is the only thing that tells
+ * one 404 from another: the library's typed methods resolve `null` for all of them alike.
+ */
+import { isRecord } from '../common/isRecord';
+import type { FileReadResult } from './AzureDevOpsApi';
+
+/** The parts of the error envelope the client reads. */
+export interface ErrorEnvelope {
+  typeKey?: string;
+  message?: string;
+}
+
+/** The envelope of an error body; undefined when the body is not one (HTML, empty, not JSON). */
+export function parseErrorEnvelope(body: string): ErrorEnvelope | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed)) return undefined;
+  return {
+    typeKey: typeof parsed.typeKey === 'string' ? parsed.typeKey : undefined,
+    message: typeof parsed.message === 'string' ? parsed.message : undefined,
+  };
+}
+
+/**
+ * What a 404 on an item read means, by its `typeKey`; undefined when the 404 is not one of these
+ * (a wrong organization, a proxy's page) and so must be treated as an error.
+ */
+export function fileReadResultFromNotFound(envelope: ErrorEnvelope | undefined): FileReadResult | undefined {
+  switch (envelope?.typeKey) {
+    case 'GitItemNotFoundException':
+      // VS403403 "Cannot find any branches": the repository has no commits at all.
+      return envelope.message?.startsWith('VS403403') ? { kind: 'emptyRepository' } : { kind: 'missing' };
+    case 'GitUnresolvableToCommitException':
+      return { kind: 'branchMissing' };
+    case 'GitRepositoryNotFoundException':
+    case 'ProjectDoesNotExistWithNameException':
+      return { kind: 'repositoryMissing' };
+    default:
+      return undefined;
+  }
+}

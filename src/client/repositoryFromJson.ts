@@ -1,0 +1,58 @@
+/**
+ * JSON of the Git and Core REST APIs to our DTOs. Every field is checked, because a listing is
+ * only as trustworthy as the proxy in front of the server; the SDK's all-optional fields get
+ * explicit defaults here.
+ */
+import { isRecord } from '../common/isRecord';
+import type { AzureDevOpsProject, AzureDevOpsRepository } from './AzureDevOpsApi';
+
+/** The `value` array of a list answer (`{ count, value }`); empty when there is none. */
+export function listValues(body: unknown): unknown[] {
+  return isRecord(body) && Array.isArray(body.value) ? body.value : [];
+}
+
+/** A `TeamProjectReference`, or undefined when it lacks an id or a name. */
+export function projectFromJson(item: unknown): AzureDevOpsProject | undefined {
+  if (!isRecord(item) || typeof item.id !== 'string' || typeof item.name !== 'string') return undefined;
+  return { id: item.id, name: item.name, visibility: item.visibility === 'public' ? 'public' : 'private' };
+}
+
+/** Maps one `GitRepository` of a listing, or says why it cannot be used. */
+export function repositoryFromJson(item: unknown, organizationUrl: string): AzureDevOpsRepository | string {
+  if (!isRecord(item)) return 'an entry that is not an object';
+  const { id, name } = item;
+  const project = projectFromJson(item.project);
+  if (typeof id !== 'string' || typeof name !== 'string' || !project) {
+    return `repository ${JSON.stringify(typeof name === 'string' ? name : id ?? null)}: id, name or project missing or not text`;
+  }
+  const defaultBranch =
+    typeof item.defaultBranch === 'string' && item.defaultBranch !== ''
+      ? item.defaultBranch.replace(/^refs\/heads\//, '')
+      : undefined;
+  return {
+    id,
+    name,
+    project,
+    // Empty repositories have no defaultBranch (the API leaves the field out).
+    ...(defaultBranch ? { defaultBranch } : {}),
+    webUrl:
+      typeof item.webUrl === 'string'
+        ? item.webUrl
+        : `${organizationUrl}/${encodeURIComponent(project.name)}/_git/${encodeURIComponent(name)}`,
+    isDisabled: item.isDisabled === true,
+    isFork: item.isFork === true,
+  };
+}
+
+/**
+ * Ids (lower case) of the repositories of one page of `repositoryactivity/metrics` that had code
+ * changes; an entry without a count is taken as changed, since reading a file again is never wrong.
+ */
+export function changedRepositoryIdsFromJson(page: unknown[]): string[] {
+  const ids: string[] = [];
+  for (const item of page) {
+    if (!isRecord(item) || typeof item.repositoryId !== 'string') continue;
+    if (typeof item.codeChangesCount !== 'number' || item.codeChangesCount > 0) ids.push(item.repositoryId.toLowerCase());
+  }
+  return ids;
+}

@@ -1,0 +1,26 @@
+/**
+ * The REST resources the client calls, with the location ids and api-versions that
+ * `azure-devops-node-api` itself uses for them, so the library's location negotiation (the OPTIONS
+ * discovery of an area) resolves them exactly as it would its own calls.
+ */
+
+/** One REST resource: its area, its location id within the area, and the api-version asked for. */
+export interface Resource {
+  area: string;
+  locationId: string;
+  apiVersion: string;
+}
+
+export const RESOURCES = {
+  projects: { area: 'core', locationId: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', apiVersion: '7.2-preview.4' },
+  repositories: { area: 'git', locationId: '225f7195-f9c7-4d14-ab28-a83f7ff77e1f', apiVersion: '7.2-preview.2' },
+  items: { area: 'git', locationId: 'fb93c0db-47ed-4a31-8c20-47552878fb44', apiVersion: '7.2-preview.1' },
+  activityMetrics: { area: 'projectanalysis', locationId: 'df7fbbca-630a-40e3-8aa3-7a3faf66947e', apiVersion: '7.2-preview.1' },
+} as const satisfies Record<string, Resource>;
+
+/** Resource area ids, for the organization-level `ResourceAreas` lookup of each area's base URL. */
+export const RESOURCE_AREA_IDS = {
+  core: '79134c72-4a58-4b42-976c-04e7115f32bf',
+  git: '4e080c62-fa21-4fbc-8fef-2a10a2b38049',
+  projectAnalysis: '7658fa33-b1bf-4580-990f-fac5896773d3',
+} as const;

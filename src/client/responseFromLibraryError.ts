@@ -1,0 +1,33 @@
+/**
+ * What the library's failures mean as answers. It throws on statuses above 299, and it turns a
+ * 404 or a 203 sign-in page on its OPTIONS discovery into a bare "Failed to find api location".
+ */
+import { readResponse, type LibraryHttpClient, type RawResponse } from './readResponse';
+
+/**
+ * The library turns a 203 sign-in page or a 404 on the OPTIONS discovery into "Failed to find api
+ * location"; asking the server's connection data tells an invalid token from a wrong organization.
+ */
+export async function probeWhyDiscoveryFailed(
+  http: LibraryHttpClient,
+  baseUrl: string,
+  timeoutMs: number,
+): Promise<RawResponse> {
+  const response = await http.get(`${baseUrl.replace(/\/+$/, '')}/_apis/connectionData`, { Accept: 'application/json' });
+  const read = await readResponse(response, timeoutMs);
+  // A 200 here means discovery itself is what the server does not support.
+  return { ...read, statusCode: read.statusCode === 200 ? 404 : read.statusCode };
+}
+
+/** The library throws on statuses above 299 with `statusCode`, `responseHeaders` and the parsed `result`. */
+export function responseFromLibraryError(error: unknown): RawResponse | undefined {
+  const statusCode = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  if (typeof statusCode !== 'number') return undefined;
+  const { responseHeaders, result } = error as { responseHeaders?: RawResponse['headers']; result?: unknown };
+  return { statusCode, headers: responseHeaders ?? {}, body: result === undefined ? '' : JSON.stringify(result) };
+}
+
+/** The library's words for a location it could not discover (a 404 or a sign-in page on OPTIONS). */
+export function isLocationNotFound(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Failed to find api location');
+}

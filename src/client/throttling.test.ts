@@ -7,7 +7,8 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { AzureDevOpsSimulator, generateOrganization, type ThrottleOptions } from '../../dev/simulator';
 import { readProfileConfigs } from '../config/readProfileConfigs';
-import { AzureDevOpsRepositoriesProvider, type AzureDevOpsApiFactory } from '../provider/AzureDevOpsRepositoriesProvider';
+import { AzureDevOpsRepositoriesProvider } from '../provider/AzureDevOpsRepositoriesProvider';
+import type { AzureDevOpsApiFactory } from './createAzureDevOpsApiFactory';
 import { AzureDevOpsClient } from './AzureDevOpsClient';
 import { RequestGate } from './requestGate';
 

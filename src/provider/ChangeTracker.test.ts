@@ -1,0 +1,141 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { azureDevOpsError, FakeAzureDevOpsApi } from '../__testUtils__/FakeAzureDevOpsApi';
+import { buildProfile, buildRepository, type ProfileOverrides } from '../__testUtils__/builders';
+import { ChangeTracker, type ChangedRepositories } from './ChangeTracker';
+
+const HOUR = 60 * 60 * 1000;
+const T0 = Date.parse('2026-11-27T10:00:00Z');
+const pushedTo = buildRepository({ id: 'Repo-1', name: 'payments-api' });
+const untouched = buildRepository({ id: 'repo-2', name: 'docs' });
+
+interface Row {
+  name: string;
+  profile?: ProfileOverrides;
+  /** Clean syncs recorded before the one asked about. */
+  cleanSyncs: Array<{ startedAt: number; changed: ChangedRepositories }>;
+  startedAt: number;
+  arrange?: (api: FakeAzureDevOpsApi) => void;
+  expected: 'all' | string[];
+  /** The start of each activity window asked for; one entry per project asked. */
+  windows: string[];
+  info?: RegExp;
+  warn?: RegExp;
+}
+
+const rows: Row[] = [
+  {
+    name: 'the first sync reads all',
+    cleanSyncs: [],
+    startedAt: T0,
+    expected: 'all',
+    windows: [],
+  },
+  {
+    name: 'within 24 h of the full read, the repositories pushed to since an hour before the last start',
+    cleanSyncs: [{ startedAt: T0, changed: 'all' }],
+    startedAt: T0 + HOUR / 2,
+    arrange: api => api.pushes.set(pushedTo.id, T0 + HOUR / 4),
+    expected: ['repo-1'],
+    windows: ['2026-11-27T09:00:00.000Z'],
+  },
+  {
+    name: 'the window opens an hour before the last clean start, not the last full read',
+    cleanSyncs: [
+      { startedAt: T0, changed: 'all' },
+      { startedAt: T0 + 5 * HOUR, changed: new Set() },
+    ],
+    startedAt: T0 + 6 * HOUR,
+    expected: [],
+    windows: ['2026-11-27T14:00:00.000Z'],
+  },
+  {
+    name: '24 h after the full read, all, although later syncs were clean',
+    cleanSyncs: [
+      { startedAt: T0, changed: 'all' },
+      { startedAt: T0 + 23 * HOUR, changed: new Set() },
+    ],
+    startedAt: T0 + 24 * HOUR,
+    expected: 'all',
+    windows: [],
+  },
+  {
+    name: 'project analysis unavailable: all, said once at info',
+    cleanSyncs: [{ startedAt: T0, changed: 'all' }],
+    startedAt: T0 + HOUR,
+    arrange: api => {
+      api.activityAvailable = false;
+    },
+    expected: 'all',
+    windows: ['2026-11-27T09:00:00.000Z'],
+    info: /^Profile acme: Azure DevOps project analysis is not available to this token or server; every sync reads every catalog file$/,
+  },
+  {
+    name: 'the activity listing throws: all, with one warning',
+    cleanSyncs: [{ startedAt: T0, changed: 'all' }],
+    startedAt: T0 + HOUR,
+    arrange: api => {
+      jest.spyOn(api, 'listChangedRepositoryIds').mockRejectedValue(azureDevOpsError('serverError', 503));
+    },
+    expected: 'all',
+    windows: [],
+    warn: /^Profile acme: listing repository activity failed, reading every catalog file: .*simulated serverError \(503\)/,
+  },
+  {
+    name: 'Add Backstage Catalog off: all, nothing asked',
+    profile: { backstageCatalog: { enabled: false } },
+    cleanSyncs: [{ startedAt: T0, changed: 'all' }],
+    startedAt: T0 + HOUR,
+    expected: 'all',
+    windows: [],
+  },
+];
+
+describe('ChangeTracker', () => {
+  it.each(rows)('$name', async row => {
+    const api = new FakeAzureDevOpsApi([pushedTo, untouched]);
+    row.arrange?.(api);
+    const logger = mockServices.logger.mock();
+    const tracker = new ChangeTracker({ profile: buildProfile(row.profile) });
+    for (const sync of row.cleanSyncs) tracker.recordCleanSync(sync);
+
+    const changed = await tracker.changedSinceLastSync({
+      api,
+      repositories: [pushedTo, untouched],
+      startedAt: row.startedAt,
+      logger,
+    });
+
+    expect(changed === 'all' ? 'all' : [...changed].sort()).toEqual(row.expected);
+    expect(api.activityCalls.map(call => call.since.toISOString())).toEqual(row.windows);
+    expect(logger.info.mock.calls).toEqual(row.info ? [[expect.stringMatching(row.info)]] : []);
+    expect(logger.warn.mock.calls).toEqual(row.warn ? [[expect.stringMatching(row.warn)]] : []);
+  });
+
+  it('stops asking, and says so no more, once project analysis is unavailable', async () => {
+    const api = new FakeAzureDevOpsApi([pushedTo]);
+    api.activityAvailable = false;
+    const logger = mockServices.logger.mock();
+    const tracker = new ChangeTracker({ profile: buildProfile() });
+    tracker.recordCleanSync({ startedAt: T0, changed: 'all' });
+
+    for (const startedAt of [T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR]) {
+      await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt, logger })).resolves.toBe('all');
+      tracker.recordCleanSync({ startedAt, changed: 'all' });
+    }
+    expect(api.activityCalls).toHaveLength(1);
+    expect(logger.info).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks again after a failed activity listing', async () => {
+    const api = new FakeAzureDevOpsApi([pushedTo]);
+    const listing = jest.spyOn(api, 'listChangedRepositoryIds').mockRejectedValueOnce(azureDevOpsError('timeout'));
+    const logger = mockServices.logger.mock();
+    const tracker = new ChangeTracker({ profile: buildProfile() });
+    tracker.recordCleanSync({ startedAt: T0, changed: 'all' });
+
+    await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: T0 + HOUR, logger })).resolves.toBe('all');
+    tracker.recordCleanSync({ startedAt: T0 + HOUR, changed: 'all' });
+    await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: T0 + 2 * HOUR, logger })).resolves.toEqual(new Set());
+    expect(listing).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,75 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { stringifyError } from '@backstage/errors';
+import type { AzureDevOpsApi, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import type { ProfileConfig } from '../config/types';
+import { detectChangedRepositories } from '../discovery/detectChangedRepositories';
+
+/**
+ * Project analysis aggregates activity by the hour, so a window starting an hour before the
+ * previous sync started cannot miss a push.
+ */
+const ACTIVITY_WINDOW_MARGIN_MS = 60 * 60 * 1000;
+
+/**
+ * Every so often every file is read again whatever the activity says: a safety net should
+ * Azure DevOps' analytics ever lag or miss a push.
+ */
+const FULL_READ_INTERVAL_MS = 24 * 60 * 60 * 1000;
+
+/** Repository ids (lower case, as project analysis reports them) pushed to, or `all` to read every file. */
+export type ChangedRepositories = Set<string> | 'all';
+
+/**
+ * Remembers, across the syncs of one profile, when the last clean sync started and when every file
+ * was last read, so a sync reads again only the catalog files of repositories pushed to since.
+ */
+export class ChangeTracker {
+  readonly #profile: ProfileConfig;
+  /** Start of the last sync that read every repository it needed to; the next activity window opens there. */
+  #lastSyncStartedAt?: number;
+  #lastFullReadAt?: number;
+  /** Set once project analysis said it is not available, so later syncs do not ask again. */
+  #activityUnavailable = false;
+
+  constructor(options: { profile: ProfileConfig }) {
+    this.#profile = options.profile;
+  }
+
+  /**
+   * The repositories pushed to since the last clean sync, or `all` when every file must be read:
+   * the first sync, the daily full read, the option off, or an activity listing that is
+   * unavailable or failed (reading everything is slower but never wrong).
+   */
+  async changedSinceLastSync(options: {
+    api: AzureDevOpsApi;
+    repositories: AzureDevOpsRepository[];
+    startedAt: number;
+    logger: LoggerService;
+  }): Promise<ChangedRepositories> {
+    const { api, repositories, startedAt, logger } = options;
+    const last = this.#lastSyncStartedAt;
+    if (!this.#profile.backstageCatalog.enabled || this.#activityUnavailable || last === undefined) return 'all';
+    if (this.#lastFullReadAt === undefined || startedAt - this.#lastFullReadAt >= FULL_READ_INTERVAL_MS) return 'all';
+    try {
+      const changed = await detectChangedRepositories(api, repositories, new Date(last - ACTIVITY_WINDOW_MARGIN_MS));
+      if (changed) return changed;
+      this.#activityUnavailable = true;
+      logger.info(
+        `Profile ${this.#profile.id}: Azure DevOps project analysis is not available to this token or server; every sync reads every catalog file`,
+      );
+    } catch (error) {
+      logger.warn(`Profile ${this.#profile.id}: listing repository activity failed, reading every catalog file: ${stringifyError(error)}`);
+    }
+    return 'all';
+  }
+
+  /**
+   * Records a sync that read every repository it needed to, with what {@link changedSinceLastSync}
+   * answered for it. A sync with unreadable repositories must not be recorded: the next window
+   * would open after pushes those repositories still have to pick up.
+   */
+  recordCleanSync(options: { startedAt: number; changed: ChangedRepositories }): void {
+    this.#lastSyncStartedAt = options.startedAt;
+    if (options.changed === 'all') this.#lastFullReadAt = options.startedAt;
+  }
+}

@@ -1,0 +1,135 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { azureDevOpsError } from '../__testUtils__/FakeAzureDevOpsApi';
+import { buildProfile, buildRepository } from '../__testUtils__/builders';
+import type { ChangedRepositories } from './ChangeTracker';
+import { KnownRepositories, type KnownOutcome } from './KnownRepositories';
+import type { CatalogFileOutcome } from './readCatalogFile';
+
+const repository = buildRepository({ id: 'Repo-1', name: 'payments-api' });
+const other = buildRepository({ id: 'repo-2', name: 'docs' });
+const WHERE = 'Profile acme, project Payments, repository payments-api, path catalog-info.yaml';
+
+const read: KnownOutcome = {
+  kind: 'read',
+  facts: {
+    namespace: 'default',
+    ignored: [{ attribute: 'owner', reason: 'spec.owner is a number, not a string' }],
+    declaredEntities: [],
+  },
+  documents: [],
+};
+const absent: KnownOutcome = { kind: 'absent', reason: 'no catalog-info.yaml on main' };
+const unusable: KnownOutcome = { kind: 'unusable', reason: 'the file does not parse: bad indentation' };
+const failed: CatalogFileOutcome = { kind: 'failed', error: azureDevOpsError('timeout') };
+
+function setup() {
+  const logger = mockServices.logger.mock();
+  const known = new KnownRepositories({ profile: buildProfile() });
+  return { logger, known };
+}
+
+function logged(logger: ReturnType<typeof mockServices.logger.mock>) {
+  return {
+    debug: logger.debug.mock.calls.map(([message]) => message),
+    warn: logger.warn.mock.calls.map(([message]) => message),
+    info: logger.info.mock.calls.map(([message]) => message),
+    error: logger.error.mock.calls.map(([message]) => message),
+  };
+}
+
+describe('KnownRepositories', () => {
+  describe('settle', () => {
+    it.each([
+      ['a read file, its ignored attributes at debug', read, { debug: [`${WHERE}: spec.owner is a number, not a string`], warn: [] }],
+      ['no file, at debug', absent, { debug: [`${WHERE}: no application context: no catalog-info.yaml on main`], warn: [] }],
+      [
+        'an unusable file, at warn',
+        unusable,
+        { debug: [], warn: [`${WHERE}: the file does not parse: bad indentation; the repository is emitted without application context`] },
+      ],
+    ])('keeps and remembers %s', (_name, outcome, lines) => {
+      const { logger, known } = setup();
+      expect(known.settle(repository, outcome, logger)).toBe(outcome);
+      expect(logged(logger)).toEqual({ ...lines, info: [], error: [] });
+      expect(known.reusableOutcome(repository, new Set())).toBe(outcome);
+    });
+
+    it('drops a repository gone since it was listed, at debug, and remembers nothing', () => {
+      const { logger, known } = setup();
+      expect(known.settle(repository, { kind: 'repositoryGone' }, logger)).toBe('gone');
+      expect(logged(logger)).toEqual({
+        debug: ['Profile acme, project Payments, repository payments-api: gone since it was listed'],
+        warn: [],
+        info: [],
+        error: [],
+      });
+      expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
+    });
+
+    it('answers unknown for a failed read with nothing known, with one warning', () => {
+      const { logger, known } = setup();
+      expect(known.settle(repository, failed, logger)).toBe('unknown');
+      expect(logged(logger).warn).toEqual([
+        `${WHERE}: reading the catalog file failed, leaving its entity unchanged: simulated timeout`,
+      ]);
+      expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
+    });
+
+    it('falls back to the last known outcome on a failed read, and marks it stale until a read succeeds', () => {
+      const { logger, known } = setup();
+      known.settle(repository, read, logger);
+      logger.warn.mockClear();
+
+      expect(known.settle(repository, failed, logger)).toBe(read);
+      expect(logged(logger).warn).toEqual([
+        `${WHERE}: reading the catalog file failed, keeping the last known context: simulated timeout`,
+      ]);
+      expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
+      // A second failure still has the outcome to fall back to.
+      expect(known.settle(repository, failed, logger)).toBe(read);
+
+      known.settle(repository, absent, logger);
+      expect(known.reusableOutcome(repository, new Set())).toBe(absent);
+    });
+
+    it('writes control characters of names escaped', () => {
+      const { logger, known } = setup();
+      known.settle(buildRepository({ name: 'evil\nFAKE' }), unusable, logger);
+      const [warning] = logged(logger).warn;
+      expect(warning).toContain('repository evil\\nFAKE, path');
+      expect(warning).not.toContain('\n');
+    });
+  });
+
+  describe('reusableOutcome', () => {
+    it.each<[string, ChangedRepositories, Partial<typeof repository>, KnownOutcome | undefined]>([
+      ['nothing pushed, same branch', new Set(['repo-2']), {}, read],
+      ['every file to be read', 'all', {}, undefined],
+      ['pushed to (ids compared in lower case)', new Set(['repo-1']), {}, undefined],
+      ['the default branch changed', new Set(), { defaultBranch: 'develop' }, undefined],
+      ['the repository became empty', new Set(), { defaultBranch: undefined }, undefined],
+    ])('%s', (_name, changed, now, expected) => {
+      const { logger, known } = setup();
+      known.settle(repository, read, logger);
+      expect(known.reusableOutcome({ ...repository, ...now }, changed)).toBe(expected);
+    });
+
+    it('has nothing for a repository never settled', () => {
+      const { known } = setup();
+      expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
+    });
+  });
+
+  it('forgets repositories no longer listed', () => {
+    const { logger, known } = setup();
+    known.settle(repository, read, logger);
+    known.settle(other, absent, logger);
+
+    known.retainOnly(new Set([other.id]));
+
+    expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
+    expect(known.reusableOutcome(other, new Set())).toBe(absent);
+    // Forgotten, a failed read has nothing to fall back to.
+    expect(known.settle(repository, failed, logger)).toBe('unknown');
+  });
+});

@@ -1,0 +1,89 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import type { ProfileConfig } from '../config/types';
+import type { ChangedRepositories } from './ChangeTracker';
+import { describeRepository } from './describeRepository';
+import type { CatalogFileOutcome } from './readCatalogFile';
+
+/** A catalog file outcome that can stand for a repository in a later sync. */
+export type KnownOutcome = Extract<CatalogFileOutcome, { kind: 'read' | 'absent' | 'unusable' }>;
+
+/**
+ * What the provider remembers of a repository between syncs: to survive transient faults, and to
+ * skip reading files that cannot have changed.
+ */
+interface KnownRepository {
+  /** The default branch the outcome was read from; a switched branch means a new read. */
+  branch?: string;
+  outcome: KnownOutcome;
+  /** The last read failed and this outcome stands in for it: read again next time, pushes or not. */
+  stale?: boolean;
+}
+
+/**
+ * The last known catalog file outcome of each repository of one profile, and the fallback policy
+ * built on it: a transient fault must never strip known context, and a file nothing was pushed to
+ * need not be read again.
+ */
+export class KnownRepositories {
+  readonly #profile: ProfileConfig;
+  readonly #known = new Map<string, KnownRepository>();
+
+  constructor(options: { profile: ProfileConfig }) {
+    this.#profile = options.profile;
+  }
+
+  /**
+   * The known outcome when it can stand for a read this sync: known, its last read succeeded, the
+   * default branch is the same and nothing was pushed since. Otherwise `undefined`: read the file.
+   */
+  reusableOutcome(repository: AzureDevOpsRepository, changed: ChangedRepositories): KnownOutcome | undefined {
+    if (changed === 'all') return undefined;
+    const known = this.#known.get(repository.id);
+    if (!known || known.stale || known.branch !== repository.defaultBranch) return undefined;
+    return changed.has(repository.id.toLowerCase()) ? undefined : known.outcome;
+  }
+
+  /**
+   * Decides what a repository's file contributes, logging once per problem, and remembers it. A
+   * failed read falls back to the last known outcome, marked stale; with nothing known the
+   * repository is `unknown`. A repository deleted since it was listed is `gone`.
+   */
+  settle(
+    repository: AzureDevOpsRepository,
+    outcome: CatalogFileOutcome,
+    logger: LoggerService,
+  ): KnownOutcome | 'gone' | 'unknown' {
+    const where = `${describeRepository(this.#profile, repository)}, path ${this.#profile.backstageCatalog.filename}`;
+    switch (outcome.kind) {
+      case 'repositoryGone':
+        logger.debug(`${describeRepository(this.#profile, repository)}: gone since it was listed`);
+        return 'gone';
+      case 'failed': {
+        const known = this.#known.get(repository.id);
+        logger.warn(
+          `${where}: reading the catalog file failed, ${known ? 'keeping the last known context' : 'leaving its entity unchanged'}: ${outcome.error.message}`,
+        );
+        if (!known) return 'unknown';
+        this.#known.set(repository.id, { ...known, stale: true });
+        return known.outcome;
+      }
+      case 'unusable':
+        logger.warn(`${where}: ${outcome.reason}; the repository is emitted without application context`);
+        break;
+      case 'absent':
+        logger.debug(`${where}: no application context: ${outcome.reason}`);
+        break;
+      case 'read':
+        for (const ignored of outcome.facts.ignored) logger.debug(`${where}: ${ignored.reason}`);
+        break;
+    }
+    this.#known.set(repository.id, { branch: repository.defaultBranch, outcome });
+    return outcome;
+  }
+
+  /** Forgets the repositories not in `ids`, so the cache never outgrows the organization. */
+  retainOnly(ids: ReadonlySet<string>): void {
+    for (const id of this.#known.keys()) if (!ids.has(id)) this.#known.delete(id);
+  }
+}

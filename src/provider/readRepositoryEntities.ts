@@ -1,0 +1,168 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import type { DeferredEntity } from '@backstage/plugin-catalog-node';
+import type { AzureDevOpsApiFactory } from '../client/createAzureDevOpsApiFactory';
+import type { ProfileConfig } from '../config/types';
+import { discoverRepositories } from '../discovery/discoverRepositories';
+import { declaredEntitiesFromCatalogFile } from '../mapping/declaredEntitiesFromCatalogFile';
+import { repositoryEntityFromRepository } from '../mapping/repositoryEntityFromRepository';
+import type { ChangeTracker } from './ChangeTracker';
+import { describeRepository, printable } from './describeRepository';
+import type { KnownRepositories } from './KnownRepositories';
+import { mapConcurrently } from './mapConcurrently';
+import { readCatalogFile } from './readCatalogFile';
+
+/** The outcome of one sync, before it is applied to the catalog. */
+export interface SyncResult {
+  /**
+   * `full` when every repository was read: the set replaces the provider's entities. `delta` when
+   * some repositories failed and had no last known state: their entities are left as they are,
+   * and deletions wait for a clean sync.
+   */
+  mutation: 'full' | 'delta';
+  entities: DeferredEntity[];
+  stats: SyncStats;
+}
+
+/** Counts of the summary line each sync logs. */
+export interface SyncStats {
+  seen: number;
+  emitted: number;
+  skipped: number;
+  failed: number;
+  withContext: number;
+  /** Repositories whose file was not read again, because nothing was pushed to them. */
+  unchanged: number;
+  requests?: { requests: number; retries: number };
+}
+
+/** Options of {@link readRepositoryEntities}: the profile, what outlives one sync, and the run's own. */
+export interface ReadRepositoryEntitiesOptions {
+  profile: ProfileConfig;
+  createApi: AzureDevOpsApiFactory;
+  /** The profile's change tracker, kept across syncs. */
+  changeTracker: ChangeTracker;
+  /** The profile's last known outcomes, kept across syncs. */
+  knownRepositories: KnownRepositories;
+  now: () => number;
+  /** The `locationKey` of every emitted entity: the provider name. */
+  locationKey: string;
+  logger: LoggerService;
+  signal?: AbortSignal;
+}
+
+/**
+ * One sync of one profile, without catalog side effects: lists the repositories, reads the catalog
+ * files of those that may have changed, and builds their `Repository` entities (and, with
+ * `ingestEntities`, the entities the files declare). Throws when the listing fails or the token is
+ * rejected, so the caller applies nothing; chooses a `delta` mutation when some repository could
+ * not be read and nothing is known of it.
+ */
+export async function readRepositoryEntities(options: ReadRepositoryEntitiesOptions): Promise<SyncResult> {
+  const { profile, changeTracker, knownRepositories, locationKey, logger } = options;
+  const api = await options.createApi(profile);
+  const discovered = await discoverRepositories(api, profile);
+  for (const line of discovered.malformed) {
+    logger.warn(`Profile ${profile.id}: skipped a repository Azure DevOps described in an unusable shape: ${line}`);
+  }
+
+  const entities: DeferredEntity[] = [];
+  const stats: SyncStats = {
+    seen: discovered.seen,
+    emitted: 0,
+    skipped:
+      discovered.malformed.length +
+      Object.values(discovered.excluded).reduce((sum, count) => sum + (count ?? 0), 0),
+    failed: 0,
+    withContext: 0,
+    unchanged: 0,
+  };
+  let unresolved = 0;
+  const currentIds = new Set<string>();
+  const ingestedRefs = new Map<string, string>();
+
+  const startedAt = options.now();
+  const changed = await changeTracker.changedSinceLastSync({
+    api,
+    repositories: discovered.repositories,
+    startedAt,
+    logger,
+  });
+  // Twice the request concurrency keeps the gate's slots busy while some reads are being parsed.
+  const outcomes = await mapConcurrently(
+    discovered.repositories,
+    profile.concurrency * 2,
+    async repository => {
+      const known = knownRepositories.reusableOutcome(repository, changed);
+      if (known) stats.unchanged++;
+      return {
+        repository,
+        outcome: known ?? (await readCatalogFile(api, repository, profile.backstageCatalog)),
+      };
+    },
+    options.signal,
+  );
+
+  for (const { repository, outcome } of outcomes) {
+    currentIds.add(repository.id);
+    const fileOutcome = knownRepositories.settle(repository, outcome, logger);
+    if (fileOutcome === 'gone') {
+      stats.skipped++;
+      continue;
+    }
+    if (fileOutcome === 'unknown') {
+      stats.failed++;
+      unresolved++;
+      continue;
+    }
+    if (outcome.kind === 'failed') stats.failed++;
+
+    const facts = fileOutcome.kind === 'read' ? fileOutcome.facts : undefined;
+    const mapped = repositoryEntityFromRepository(repository, {
+      profile,
+      catalogFile: facts,
+    });
+    if ('skipped' in mapped) {
+      logger.warn(`${describeRepository(profile, repository)}: not emitted: ${mapped.skipped}`);
+      stats.skipped++;
+      continue;
+    }
+    for (const warning of mapped.warnings ?? []) {
+      logger.warn(`${describeRepository(profile, repository)}, ${profile.backstageCatalog.filename}: ${warning}`);
+    }
+    entities.push({ entity: mapped.entity, locationKey });
+    stats.emitted++;
+    if (mapped.entity.spec.applicationContext) stats.withContext++;
+
+    if (profile.backstageCatalog.ingestEntities && fileOutcome.kind === 'read') {
+      for (const entity of declaredEntitiesFromCatalogFile(fileOutcome.documents, { repository, profile })) {
+        const ref = stringifyEntityRef(entity);
+        // Forks and copies declare the same entities; one mutation must not hold a ref twice.
+        const firstSource = ingestedRefs.get(ref);
+        if (firstSource) {
+          logger.warn(`${describeRepository(profile, repository)}: ${ref} is already declared by ${firstSource}; keeping that one`);
+          continue;
+        }
+        ingestedRefs.set(ref, `project ${printable(repository.project.name)}, repository ${printable(repository.name)}`);
+        entities.push({ entity, locationKey });
+      }
+    }
+  }
+
+  knownRepositories.retainOnly(currentIds);
+
+  if (unresolved > 0) {
+    logger.warn(
+      `Profile ${profile.id}: ${unresolved} repositories could not be read and have no last known state; ` +
+        'their entities are left unchanged and deleted repositories are removed on the next clean sync',
+    );
+  } else {
+    changeTracker.recordCleanSync({ startedAt, changed });
+  }
+  const requests = api.requestStats?.();
+  return {
+    mutation: unresolved > 0 ? 'delta' : 'full',
+    entities,
+    stats: { ...stats, ...(requests ? { requests } : {}) },
+  };
+}

@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layering from './eslint/layering.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
@@ -10,6 +11,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
+  },
+  {
+    // STYLE.md section 2, the dependency rule; the rule itself ignores files outside src/.
+    files: ['src/**/*.{ts,tsx,mts,cts,js,mjs,cjs}'],
+    plugins: { layering },
+    rules: { 'layering/imports': 'error' },
   },
   {
     files: ['dev/**/*.ts', '**/*.js', '**/*.mjs'],

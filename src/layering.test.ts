@@ -41,7 +41,7 @@ const CASES: Case[] = [
   },
   {
     file: 'src/mapping/planted.ts',
-    specifier: '../discovery/filters',
+    specifier: '../discovery/repositoryExclusionReason',
     expected:
       'src/mapping must not import src/discovery: they are siblings in one layer (layers: common ← config ← client ← discovery/mapping ← provider/processor ← module); move the shared code to a lower layer or pass it in',
   },

@@ -12,7 +12,7 @@ import type { IRequestHandler, IRequestOptions } from 'azure-devops-node-api/int
 import { ProjectAnalysisApi } from 'azure-devops-node-api/ProjectAnalysisApi';
 import type { ClientErrors } from './ClientErrors';
 import type { ProfileConnection } from './createWebApi';
-import type { RequestGate } from './requestGate';
+import type { RequestGate } from './RequestGate';
 import { RESOURCE_AREA_IDS } from './resources';
 import { isLocationNotFound, probeWhyDiscoveryFailed, responseFromLibraryError } from './responseFromLibraryError';
 import { isRetryableError } from './transportFault';

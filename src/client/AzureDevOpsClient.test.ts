@@ -6,7 +6,7 @@ import { AzureDevOpsSimulator, generateOrganization, type SimulatedOrganization 
 import { buildProfile, type ProfileOverrides } from '../__testUtils__/builders';
 import { AzureDevOpsClient } from './AzureDevOpsClient';
 import type { AzureDevOpsError } from './AzureDevOpsError';
-import { RequestGate } from './requestGate';
+import { RequestGate } from './RequestGate';
 
 const TOKEN = 'contract-test-pat-0123456789';
 const BROKER_TOKEN = 'contract-broker-token-9876543210';
@@ -26,7 +26,8 @@ const organization: SimulatedOrganization = {
           isDisabled: false,
           isFork: false,
           size: 1234,
-          files: { 'catalog-info.yaml': 'metadata:\n  name: storefront\n' },
+          // 34 three-byte characters: 34 characters but 102 bytes.
+          files: { 'catalog-info.yaml': 'metadata:\n  name: storefront\n', 'euros.yaml': '€'.repeat(34) },
           commitId: '1'.repeat(40),
           lastPushDate: new Date('2026-01-01T00:00:00Z'),
         },
@@ -126,6 +127,9 @@ describe('AzureDevOpsClient against the simulator', () => {
     ['an empty repository', { repositoryId: organization.projects[0].repositories[1].id }, { kind: 'emptyRepository' }],
     ['a deleted repository', { repositoryId: '0f1e2d3c-0000-4000-8000-00000000dead' }, { kind: 'repositoryMissing' }],
     ['a file over the limit', { maxBytes: 10 }, { kind: 'tooLarge', bytes: 29 }],
+    ['a file one byte over the limit', { maxBytes: 28 }, { kind: 'tooLarge', bytes: 29 }],
+    ['a file of exactly the limit', { maxBytes: 29 }, { kind: 'found', content: 'metadata:\n  name: storefront\n' }],
+    ['a file over the limit in UTF-8 bytes though not in characters', { path: 'euros.yaml', maxBytes: 100 }, { kind: 'tooLarge', bytes: 102 }],
   ])('reads %s', async (_name, overrides, expected) => {
     const client = await clientFor();
     await expect(client.readFile({ ...storefront, ...overrides })).resolves.toEqual(expected);

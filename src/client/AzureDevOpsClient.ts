@@ -19,7 +19,7 @@ import { createWebApi } from './createWebApi';
 import { fileReadResultFromNotFound, parseErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
 import { changedRepositoryIdsFromJson, listValues, projectFromJson, repositoryFromJson } from './repositoryFromJson';
-import type { RequestGate } from './requestGate';
+import type { RequestGate } from './RequestGate';
 import { RESOURCES } from './resources';
 import { VersionedTransport } from './VersionedTransport';
 

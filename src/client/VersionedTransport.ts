@@ -2,7 +2,7 @@ import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
 import type { ClientErrors } from './ClientErrors';
 import { readResponse, type RawResponse } from './readResponse';
 import { isLocationNotFound, probeWhyDiscoveryFailed, responseFromLibraryError } from './responseFromLibraryError';
-import type { RequestGate } from './requestGate';
+import type { RequestGate } from './RequestGate';
 import type { Resource } from './resources';
 import { isRetryableError } from './transportFault';
 

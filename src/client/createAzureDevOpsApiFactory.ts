@@ -2,7 +2,7 @@ import type { AzureDevOpsCredentialsProvider } from '@backstage/integration';
 import type { ProfileConfig } from '../config/types';
 import type { AzureDevOpsApi } from './AzureDevOpsApi';
 import { AzureDevOpsClient } from './AzureDevOpsClient';
-import { RequestGate } from './requestGate';
+import { RequestGate } from './RequestGate';
 
 /** Creates the port for one sync; tests pass an in-memory fake. */
 export type AzureDevOpsApiFactory = (profile: ProfileConfig) => Promise<AzureDevOpsApi>;

@@ -9,7 +9,7 @@ import type { AzureDevOpsCredentialsProvider } from '@backstage/integration';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, type FaultResponse } from '../../dev/simulator';
 import { buildProfile, type ProfileOverrides } from '../__testUtils__/builders';
 import { AzureDevOpsClient } from './AzureDevOpsClient';
-import { RequestGate } from './requestGate';
+import { RequestGate } from './RequestGate';
 
 const PAT = 'SECRET-PAT-e2f0c1d9a7b3';
 const BEARER = 'SECRET-BEARER-91ac44e0d2';

@@ -7,7 +7,7 @@ import { AzureDevOpsError } from './AzureDevOpsError';
 /** A `WebApi` for one profile and one sync, and the secrets its errors must never show. */
 export interface ProfileConnection {
   webApi: WebApi;
-  /** Whether to skip `ResourceAreas` discovery (see {@link createWebApi}). */
+  /** Whether requests go through a broker, which skips `ResourceAreas` discovery (see `AreaApis`). */
   viaBroker: boolean;
   /** The host requests go to, for messages: the broker's with a broker, never its path (it holds the token). */
   host: string;

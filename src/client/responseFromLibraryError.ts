@@ -5,8 +5,8 @@
 import { readResponse, type LibraryHttpClient, type RawResponse } from './readResponse';
 
 /**
- * The library turns a 203 sign-in page or a 404 on the OPTIONS discovery into "Failed to find api
- * location"; asking the server's connection data tells an invalid token from a wrong organization.
+ * Asks the server's connection data why discovery failed: its status tells an invalid token (203,
+ * 401) from a wrong organization (404).
  */
 export async function probeWhyDiscoveryFailed(
   http: LibraryHttpClient,

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { parseHttpUrl } from '../common/parseHttpUrl';
 import { ATTRIBUTE_IDS, defaultAttribute, LIMITS } from './defaults';
 import { parseFieldPath } from './fieldPath';
-import { compileGlobs } from './globs';
+import { compileGlobs } from './compileGlobs';
 import type { ApplicationContextAttribute, ApplicationContextAttributeId } from './types';
 
 function integer({ min, max, default: fallback }: { min: number; max: number; default: number }) {

@@ -1,6 +1,6 @@
 import type { AzureDevOpsApi, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { ProfileConfig } from '../config/types';
-import { repositoryExclusionReason, type ExclusionReason } from './filters';
+import { repositoryExclusionReason, type ExclusionReason } from './repositoryExclusionReason';
 
 /** Every repository a profile should emit, and what was set aside on the way. */
 export interface DiscoveredRepositories {

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCatalogDocument, buildCatalogFileYaml } from '../__testUtils__/builders';
+import { LIMITS } from '../config/defaults';
 import { catalogFileFromYaml } from './catalogFileFromYaml';
 
 const PATH = 'catalog-info.yaml';
-const MAX_BYTES = 262_144;
 
 function fixture(name: string): string {
   return readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
 }
 
-function parse(content: string, maxBytes = MAX_BYTES) {
-  return catalogFileFromYaml(content, { path: PATH, maxBytes });
+function parse(content: string) {
+  return catalogFileFromYaml(content, { path: PATH });
 }
 
 describe('catalogFileFromYaml', () => {
@@ -52,19 +52,6 @@ describe('catalogFileFromYaml', () => {
     expect(result.kind === 'invalid' && result.reason).not.toContain('\n');
   });
 
-  it.each([
-    ['one byte over, in ASCII', 'a'.repeat(101), 100, 101],
-    // 34 three-byte characters: 34 characters but 102 bytes.
-    ['over in UTF-8 bytes though not in characters', '€'.repeat(34), 100, 102],
-    ['a generated 300 KiB file', `description: "${'x'.repeat(300 * 1024)}"\n`, MAX_BYTES, 300 * 1024 + 16],
-  ])('reports %s as too large without parsing', (_name, content, maxBytes, bytes) => {
-    expect(parse(content, maxBytes)).toEqual({ kind: 'tooLarge', bytes });
-  });
-
-  it('accepts a file of exactly the limit', () => {
-    expect(parse('a: 1\n', 5)).toEqual({ kind: 'parsed', documents: [{ a: 1 }] });
-  });
-
   describe('hostile input', () => {
     it('refuses a "billion laughs" alias bomb quickly and without expanding it', () => {
       const heapBefore = process.memoryUsage().heapUsed;
@@ -93,7 +80,8 @@ describe('catalogFileFromYaml', () => {
       // Indentation grows by one space a level, so 700 levels already fill most of the size limit.
       ['block mappings', Array.from({ length: 700 }, (_, i) => `${' '.repeat(i)}a:\n`).join(''), 'parsed'],
     ])('returns a result, never throws, for deeply nested %s', (_name, content, kind) => {
-      expect(Buffer.byteLength(content)).toBeLessThanOrEqual(MAX_BYTES);
+      // Each fits the default size limit, so the client would hand it over to be parsed.
+      expect(Buffer.byteLength(content)).toBeLessThanOrEqual(LIMITS.maxFileBytes.default);
 
       expect(parse(content).kind).toBe(kind);
     });

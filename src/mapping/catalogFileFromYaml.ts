@@ -2,9 +2,9 @@
  * Parses a repository's catalog file without trusting it.
  *
  * The file comes from any repository of the organization, so anyone with push rights to one of them
- * controls its bytes. Three things keep a hostile file from hurting the backend:
+ * controls its bytes. Besides the size limit, which the client applies before the content reaches
+ * here, two things keep a hostile file from hurting the backend:
  *
- * - Size is checked in UTF-8 bytes before anything is parsed.
  * - Aliases are bounded (`maxAliasCount`): the `yaml` package shares aliased nodes while building
  *   JavaScript values, but an exponential alias tree ("billion laughs") would still explode the first
  *   time anything walks or serializes the result. The library refuses it with a ReferenceError.
@@ -15,6 +15,7 @@
  * the module reads a file the way the catalog itself would.
  */
 import { parseAllDocuments, type YAMLError } from 'yaml';
+import { isRecord } from '../common/isRecord';
 
 /** How many alias expansions one document may cost. Plain catalog files use none or a few. */
 const MAX_ALIAS_COUNT = 50;
@@ -24,19 +25,15 @@ const MAX_ALIAS_COUNT = 50;
  *
  * - `parsed`: every document parsed; `documents` holds those whose root is a mapping, in file order.
  * - `invalid`: the file is not usable YAML; `reason` is one line, safe to log.
- * - `tooLarge`: the file exceeds the configured limit and was not parsed.
  */
 export type CatalogFile =
   | { kind: 'parsed'; documents: Array<Record<string, unknown>> }
-  | { kind: 'invalid'; reason: string }
-  | { kind: 'tooLarge'; bytes: number };
+  | { kind: 'invalid'; reason: string };
 
 /** Options of {@link catalogFileFromYaml}. */
 export interface CatalogFileFromYamlOptions {
   /** Path of the file from the repository root, used in `reason`. */
   path: string;
-  /** Files larger than this many UTF-8 bytes are reported as `tooLarge` without being parsed. */
-  maxBytes: number;
 }
 
 /**
@@ -44,14 +41,9 @@ export interface CatalogFileFromYamlOptions {
  * the input is a result.
  *
  * @param content - The file content, decoded as UTF-8.
- * @param options - Path (for messages) and size limit.
+ * @param options - Path, for messages.
  */
 export function catalogFileFromYaml(content: string, options: CatalogFileFromYamlOptions): CatalogFile {
-  const bytes = Buffer.byteLength(content, 'utf8');
-  if (bytes > options.maxBytes) {
-    return { kind: 'tooLarge', bytes };
-  }
-
   try {
     const parsed = parseAllDocuments(content, { uniqueKeys: true });
     const documents: Array<Record<string, unknown>> = [];
@@ -94,10 +86,9 @@ function firstLine(message: string): string {
   return (newline === -1 ? message : message.slice(0, newline)).trim();
 }
 
+/** A mapping as plain data: not a Map, Set or other object a custom YAML tag could build. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return false;
-  }
+  if (!isRecord(value)) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }

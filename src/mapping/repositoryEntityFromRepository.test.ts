@@ -17,7 +17,7 @@ import {
 } from '../__testUtils__/builders';
 import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import { HOST_ORG_ANNOTATION, PROFILE_ANNOTATION, PROJECT_REPO_ANNOTATION } from './annotations';
-import { applicationContextFromDocuments } from './applicationContextFromCatalogFile';
+import { applicationContextFromDocuments } from './applicationContextFromDocuments';
 import { catalogFileFromYaml } from './catalogFileFromYaml';
 import type { RepositoryEntity } from './RepositoryEntity';
 import {
@@ -35,7 +35,7 @@ function mapWithFile(
   options: { repository?: Partial<AzureDevOpsRepository>; profile?: ProfileOverrides } = {},
 ): RepositoryEntityResult {
   const profile = buildProfile(options.profile);
-  const file = catalogFileFromYaml(yaml, { path: 'catalog-info.yaml', maxBytes: 262_144 });
+  const file = catalogFileFromYaml(yaml, { path: 'catalog-info.yaml' });
   if (file.kind !== 'parsed') {
     throw new Error(`test file does not parse: ${JSON.stringify(file)}`);
   }

@@ -5,10 +5,11 @@ import {
   ANNOTATION_VIEW_URL,
 } from '@backstage/catalog-model';
 import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import { parseHttpUrl } from '../common/parseHttpUrl';
 import type { ProfileConfig } from '../config/types';
 import { HOST_ORG_ANNOTATION, PROFILE_ANNOTATION, PROJECT_REPO_ANNOTATION } from './annotations';
 import { entityRefFromValue, type EntityRefDefaults } from './entityRefFromValue';
-import { repositoryEntityName } from './entityName';
+import { repositoryEntityName } from './repositoryEntityName';
 import {
   REPOSITORY_API_VERSION,
   REPOSITORY_KIND,
@@ -77,7 +78,7 @@ export function repositoryEntityFromRepository(
   if (repository.id.trim() === '' || repository.name.trim() === '') {
     return { skipped: 'the repository has no id or no name' };
   }
-  if (!isHttpUrl(repository.webUrl)) {
+  if (!parseHttpUrl(repository.webUrl)) {
     return { skipped: `the repository web URL ${JSON.stringify(repository.webUrl)} is not an http(s) URL` };
   }
 
@@ -200,15 +201,10 @@ function resolveRef(
  * @param profile - The profile's normalized `apiUrl` and its organization (or collection).
  */
 export function hostOrgAnnotationValue(profile: Pick<ProfileConfig, 'apiUrl' | 'organization'>): string {
-  let hostAndPath: string;
-  try {
-    const url = new URL(profile.apiUrl);
-    hostAndPath = `${url.host}${url.pathname}`;
-  } catch {
-    // The config reader validates apiUrl; should a bad one get here, keep its text minus the scheme
-    // rather than throw from a mapper.
-    hostAndPath = profile.apiUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  }
+  const url = parseHttpUrl(profile.apiUrl);
+  // The config reader validates apiUrl; should a bad one get here, keep its text minus the scheme
+  // rather than throw from a mapper.
+  const hostAndPath = url ? `${url.host}${url.pathname}` : profile.apiUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   return `${hostAndPath.replace(/\/+$/, '')}/${profile.organization}`;
 }
 
@@ -222,13 +218,4 @@ function copyContext(context: ApplicationContext): ApplicationContext {
     }
   }
   return copy;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

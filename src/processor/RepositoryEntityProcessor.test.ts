@@ -7,7 +7,7 @@ import {
 } from '@backstage/catalog-model';
 import type { CatalogProcessorResult, LocationSpec } from '@backstage/plugin-catalog-node';
 import { buildCatalogDocument, buildCatalogFileYaml, buildProfile, buildRepository } from '../__testUtils__/builders';
-import { applicationContextFromDocuments } from '../mapping/applicationContextFromCatalogFile';
+import { applicationContextFromDocuments } from '../mapping/applicationContextFromDocuments';
 import { catalogFileFromYaml } from '../mapping/catalogFileFromYaml';
 import { RELATION_DECLARED_IN, RELATION_DECLARES, type RepositoryEntity } from '../mapping/RepositoryEntity';
 import { repositoryEntityFromRepository } from '../mapping/repositoryEntityFromRepository';
@@ -20,7 +20,7 @@ function buildEntity(spec: Record<string, unknown> = {}): RepositoryEntity {
   const profile = buildProfile();
   const file = catalogFileFromYaml(
     buildCatalogFileYaml(buildCatalogDocument(), buildCatalogDocument({ kind: 'API', metadata: { name: 'payments-openapi' } })),
-    { path: 'catalog-info.yaml', maxBytes: 262_144 },
+    { path: 'catalog-info.yaml' },
   );
   const catalogFile =
     file.kind === 'parsed'

@@ -4,7 +4,7 @@ import type { BackstageCatalogOptions } from '../config/types';
 import {
   applicationContextFromDocuments,
   type CatalogFileFacts,
-} from '../mapping/applicationContextFromCatalogFile';
+} from '../mapping/applicationContextFromDocuments';
 import { catalogFileFromYaml } from '../mapping/catalogFileFromYaml';
 
 /** What one repository's catalog file contributes to its entity this sync. */
@@ -58,10 +58,9 @@ export async function readCatalogFile(
     case 'repositoryMissing':
       return { kind: 'repositoryGone' };
     case 'tooLarge':
-      return tooLarge(result.bytes, options.maxFileBytes);
+      return { kind: 'unusable', reason: `the file has ${result.bytes} bytes, more than the limit of ${options.maxFileBytes}` };
     case 'found': {
-      const parsed = catalogFileFromYaml(result.content, { path: options.filename, maxBytes: options.maxFileBytes });
-      if (parsed.kind === 'tooLarge') return tooLarge(parsed.bytes, options.maxFileBytes);
+      const parsed = catalogFileFromYaml(result.content, { path: options.filename });
       if (parsed.kind === 'invalid') return { kind: 'unusable', reason: `the file does not parse: ${parsed.reason}` };
       const facts = applicationContextFromDocuments(parsed.documents, {
         path: options.filename,
@@ -70,8 +69,4 @@ export async function readCatalogFile(
       return { kind: 'read', facts, documents: parsed.documents };
     }
   }
-}
-
-function tooLarge(bytes: number, maxFileBytes: number): CatalogFileOutcome {
-  return { kind: 'unusable', reason: `the file has ${bytes} bytes, more than the limit of ${maxFileBytes}` };
 }

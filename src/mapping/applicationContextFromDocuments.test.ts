@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAttribute, buildAttributes, buildCatalogDocument } from '../__testUtils__/builders';
 import type { ApplicationContextAttribute } from '../config/types';
-import { applicationContextFromDocuments } from './applicationContextFromCatalogFile';
+import { applicationContextFromDocuments } from './applicationContextFromDocuments';
 import { catalogFileFromYaml } from './catalogFileFromYaml';
 
 const PATH = 'catalog-info.yaml';
@@ -16,7 +16,7 @@ function extract(
 
 function fixtureDocuments(name: string): Array<Record<string, unknown>> {
   const content = readFileSync(join(__dirname, '..', '__fixtures__', name), 'utf8');
-  const file = catalogFileFromYaml(content, { path: PATH, maxBytes: 262_144 });
+  const file = catalogFileFromYaml(content, { path: PATH });
   if (file.kind !== 'parsed') {
     throw new Error(`fixture ${name} does not parse: ${JSON.stringify(file)}`);
   }

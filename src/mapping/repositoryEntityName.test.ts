@@ -1,6 +1,6 @@
 import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
 import { REPOSITORY_ID } from '../__testUtils__/builders';
-import { repositoryEntityName, type RepositoryEntityNameInput } from './entityName';
+import { repositoryEntityName, type RepositoryEntityNameInput } from './repositoryEntityName';
 
 const BASE: RepositoryEntityNameInput = {
   profileId: 'acme',

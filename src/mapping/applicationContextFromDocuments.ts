@@ -1,4 +1,5 @@
 import { DEFAULT_NAMESPACE, stringifyEntityRef } from '@backstage/catalog-model';
+import { isRecord } from '../common/isRecord';
 import type { ApplicationContextAttribute, ApplicationContextAttributeId } from '../config/types';
 import type { ApplicationContext } from './RepositoryEntity';
 
@@ -155,10 +156,6 @@ function namespaceOf(document: Record<string, unknown>): string | undefined {
   }
   const namespace = metadata.namespace;
   return typeof namespace === 'string' && namespace.trim() !== '' ? namespace.trim() : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeType(value: unknown): string {

@@ -1,4 +1,4 @@
-import { compileGlob, compileGlobs } from './globs';
+import { compileGlob, compileGlobs } from './compileGlobs';
 
 /** A plainly correct (and slow) reference matcher to compare against. */
 function referenceMatch(glob: string, name: string): boolean {

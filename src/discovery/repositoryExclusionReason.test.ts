@@ -1,8 +1,8 @@
 import { buildRepository, PROJECT_ID } from '../__testUtils__/builders';
 import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
-import { compileGlobs } from '../config/globs';
+import { compileGlobs } from '../config/compileGlobs';
 import type { RepositoryFilters } from '../config/types';
-import { matchesGlobs, projectExclusionReason, repositoryExclusionReason } from './filters';
+import { matchesGlobs, projectExclusionReason, repositoryExclusionReason } from './repositoryExclusionReason';
 
 /** A repository of project `Platform` unless `projectName` says otherwise. */
 function repository(overrides: Partial<AzureDevOpsRepository> & { projectName?: string } = {}) {

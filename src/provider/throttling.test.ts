@@ -7,10 +7,10 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { AzureDevOpsSimulator, generateOrganization, type ThrottleOptions } from '../../dev/simulator';
 import { readProfileConfigs } from '../config/readProfileConfigs';
-import { AzureDevOpsRepositoriesProvider } from '../provider/AzureDevOpsRepositoriesProvider';
-import type { AzureDevOpsApiFactory } from './createAzureDevOpsApiFactory';
-import { AzureDevOpsClient } from './AzureDevOpsClient';
-import { RequestGate } from './requestGate';
+import { AzureDevOpsRepositoriesProvider } from './AzureDevOpsRepositoriesProvider';
+import type { AzureDevOpsApiFactory } from '../client/createAzureDevOpsApiFactory';
+import { AzureDevOpsClient } from '../client/AzureDevOpsClient';
+import { RequestGate } from '../client/RequestGate';
 
 const REPOSITORIES = 60;
 const THROTTLE: ThrottleOptions = {

@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import type { RepositoryEntity } from '../mapping/RepositoryEntity';
 import { azureDevOpsError, FakeAzureDevOpsApi } from '../__testUtils__/FakeAzureDevOpsApi';
@@ -178,6 +179,39 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     await context.taskRunner.runTask(scheduler.signal);
     expect(context.connection.applyMutation).not.toHaveBeenCalled();
     expect(context.logger.error).toHaveBeenCalledWith(expect.stringContaining('the task timed out'));
+  });
+
+  it('warns at start-up when a token would travel over plain http to another host', () => {
+    const logger = mockServices.logger.mock();
+    const profile = (organization: string, apiUrl: string) => ({ profileName: organization, organization, apiUrl, token: 'plain-pat-123456' });
+    const config = new ConfigReader({
+      catalog: {
+        providers: {
+          azureDevOpsRepositories: {
+            remote: profile('remote', 'http://tfs.example.com/tfs'),
+            local: profile('local', 'http://127.0.0.1:9000'),
+            cloud: profile('cloud', 'https://dev.azure.com'),
+          },
+        },
+      },
+    });
+    const providers = AzureDevOpsRepositoriesProvider.fromConfig(config, { logger, scheduler: mockServices.scheduler.mock() });
+    expect(providers).toHaveLength(3);
+    expect(logger.warn.mock.calls).toEqual([
+      ['Profile remote: http://tfs.example.com is plain http, so the access token travels in clear text; use https'],
+    ]);
+  });
+
+  it('keeps its promise not to throw when the catalog refuses the mutation, and logs one error', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    context.connection.applyMutation.mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
+    await expect(context.provider.refresh(context.logger)).resolves.toBeUndefined();
+    expect(context.logger.error).toHaveBeenCalledTimes(1);
+    expect(context.logger.error).toHaveBeenCalledWith(
+      expect.stringMatching(/^Sync of profile .* the catalog did not take the result; .*SQLITE_BUSY: database is locked$/),
+    );
+    expect(context.logger.info).not.toHaveBeenCalledWith(expect.stringMatching(/^Synced profile/));
   });
 
   it('writes control characters of repository names escaped into log lines', async () => {

@@ -12,6 +12,7 @@ import {
   createAzureDevOpsApiFactory,
   type AzureDevOpsApiFactory,
 } from '../client/createAzureDevOpsApiFactory';
+import { cleartextCredentialsWarning } from '../config/cleartextCredentialsWarning';
 import { readProfileConfigs } from '../config/readProfileConfigs';
 import type { ProfileConfig } from '../config/types';
 import { ChangeTracker } from './ChangeTracker';
@@ -55,6 +56,10 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     const integrations = ScmIntegrations.fromConfig(config);
     const profiles = readProfileConfigs(config, { integrations });
     const credentialsProvider = DefaultAzureDevOpsCredentialsProvider.fromIntegrations(integrations);
+    for (const profile of profiles) {
+      const warning = cleartextCredentialsWarning(profile);
+      if (warning) options.logger.warn(warning);
+    }
     return profiles.map(
       profile =>
         new AzureDevOpsRepositoriesProvider({
@@ -110,10 +115,18 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       );
       return;
     }
-    if (result.mutation === 'full') {
-      await this.#connection.applyMutation({ type: 'full', entities: result.entities });
-    } else {
-      await this.#connection.applyMutation({ type: 'delta', added: result.entities, removed: [] });
+    try {
+      if (result.mutation === 'full') {
+        await this.#connection.applyMutation({ type: 'full', entities: result.entities });
+      } else {
+        await this.#connection.applyMutation({ type: 'delta', added: result.entities, removed: [] });
+      }
+    } catch (error) {
+      // The catalog's database refused the write (down, locked, a constraint); the next sync tries again.
+      logger.error(
+        `Sync of profile ${this.#profile.profileName} (${this.#profile.id}) read Azure DevOps but the catalog did not take the result; it keeps its entities until a sync succeeds: ${stringifyError(error)}`,
+      );
+      return;
     }
     const { seen, emitted, skipped, failed, withContext, unchanged, requests } = result.stats;
     logger.info(

@@ -48,6 +48,13 @@ interface AzureDevOpsRepositoriesProfileConfig {
   /** Retries of one request after a transient failure (429, 5xx, timeout), from 0 to 10. Defaults to 4. */
   maxRetries?: number;
   /**
+   * Longest wait, in seconds, that Azure DevOps may ask for with `Retry-After` or
+   * `X-RateLimit-Delay`, from 1 to 3600; a longer one stops the sync without changes, and the next
+   * sync tries again. Must be shorter than `schedule.timeout`. Defaults to 300, or half the
+   * schedule's timeout when that is shorter.
+   */
+  maxRetryAfterSeconds?: number;
+  /**
    * When the profile syncs; without a `scope`, `global` is used so that replicas sync once.
    * Defaults to every 30 minutes, a 10-minute timeout and a 3-second initial delay.
    */

@@ -88,6 +88,7 @@ export function buildProfile(overrides: ProfileOverrides = {}): ProfileConfig {
     concurrency: 8,
     requestTimeoutMs: 60_000,
     maxRetries: 4,
+    maxRetryAfterMs: 300_000,
     schedule: structuredClone(DEFAULT_SCHEDULE),
     ...fields,
     backstageCatalog: {

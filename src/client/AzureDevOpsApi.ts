@@ -66,6 +66,8 @@ export type AzureDevOpsErrorKind =
   | 'notFound'
   /** 429, still refused after waiting and retrying. */
   | 'throttled'
+  /** The server asked the profile to wait longer than `maxRetryAfterSeconds`; nothing was sent. */
+  | 'throttledTooLong'
   /** 5xx, still failing after retries. */
   | 'serverError'
   /** No answer within the request timeout. */

@@ -183,6 +183,18 @@ describe('AzureDevOpsClient against the simulator', () => {
     expect(simulator.requests.filter(request => request.route === 'repositories').map(request => request.status)).toEqual([503, 503, 200]);
   });
 
+  it('stops, sending nothing more, when Retry-After asks for longer than maxRetryAfterSeconds', async () => {
+    const client = await clientFor();
+    simulator.resetRequests();
+    simulator.addFault({ route: 'items', times: 1, response: { status: 429, headers: { 'Retry-After': '900' }, body: { message: 'TF400733: throttled' } } });
+    const error = await failureOf(client.readFile(storefront));
+    expect(error.kind).toBe('throttledTooLong');
+    expect(error.message).toMatch(/reading \/catalog-info.yaml .* failed: Azure DevOps asked to wait 90\d s more \(Retry-After or X-RateLimit-Delay\), longer than maxRetryAfterSeconds \(300 s\)/);
+    await expect(failureOf(client.listRepositories())).resolves.toMatchObject({ kind: 'throttledTooLong' });
+    expect(simulator.countRequests('items')).toBe(1);
+    expect(simulator.countRequests('repositories')).toBe(0);
+  });
+
   it('gives up on a server that never answers after the request timeout', async () => {
     const client = await clientFor({ requestTimeoutMs: 300, maxRetries: 0 });
     simulator.addFault({ route: 'repositories', response: { type: 'hang' } });

@@ -3,6 +3,7 @@ import { AzureDevOpsError } from './AzureDevOpsError';
 import { parseErrorEnvelope, type ErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
 import type { RawResponse } from './readResponse';
+import { ThrottleWaitTooLongError } from './RequestGate';
 import { redact } from './redact';
 import { transportFault } from './transportFault';
 
@@ -78,6 +79,13 @@ export class ClientErrors {
   /** The error a thrown request means: a timeout, a network fault, or a bad answer. */
   fromThrown(error: unknown, operation: string): AzureDevOpsError {
     if (error instanceof AzureDevOpsError) return error;
+    if (error instanceof ThrottleWaitTooLongError) {
+      return this.create(
+        'throttledTooLong',
+        operation,
+        `Azure DevOps asked to wait ${Math.ceil(error.waitMs / 1000)} s more (Retry-After or X-RateLimit-Delay), longer than maxRetryAfterSeconds (${Math.round(error.maxWaitMs / 1000)} s); nothing more is sent until then`,
+      );
+    }
     const fault = transportFault(error);
     if (fault?.kind === 'timeout') {
       return this.create('timeout', operation, `no answer within ${this.#options.requestTimeoutMs / 1000} s`);

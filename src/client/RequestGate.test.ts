@@ -3,7 +3,7 @@
  * clock's, so the tests are exact and take no real time.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { RequestGate, type GateResponse } from './RequestGate';
+import { RequestGate, ThrottleWaitTooLongError, type GateResponse } from './RequestGate';
 
 const NEVER_RETRY = () => false;
 
@@ -128,13 +128,31 @@ describe('RequestGate', () => {
     expect(starts).toHaveLength(4);
   });
 
-  it('waits no longer than maxWaitMs, whatever the server asks', async () => {
-    const gate = new RequestGate({ concurrency: 1, maxRetries: 0, maxWaitMs: 60_000 });
+  it('waits out a Retry-After past the old 60 s cap, up to maxWaitMs (5 minutes by default)', async () => {
+    const gate = new RequestGate({ concurrency: 1, maxRetries: 1 });
     const { request, starts } = recorder();
-    await gate.run(request(() => ok({ 'retry-after': '3600' })), NEVER_RETRY);
+    const result = gate.run(request(statuses({ statusCode: 429, headers: { 'retry-after': '300' } }, ok())), NEVER_RETRY);
+    await jest.advanceTimersByTimeAsync(300_000);
+    await expect(result).resolves.toEqual(ok());
+    expect(starts).toEqual([T0, T0 + 300_000]);
+  });
+
+  it('sends nothing while a longer wait holds, failing each request with the server\'s wait', async () => {
+    const gate = new RequestGate({ concurrency: 2, maxRetries: 3, maxWaitMs: 60_000 });
+    const { request, starts } = recorder();
+    const throttled = gate.run(request(statuses({ statusCode: 429, headers: { 'retry-after': '900' } })), NEVER_RETRY);
+    await expect(throttled).rejects.toEqual(new ThrottleWaitTooLongError(900_000, 60_000));
+    await expect(throttled).rejects.toThrow('the server asked to wait 900 s, more than the 60 s allowed');
+
+    await jest.advanceTimersByTimeAsync(839_999);
+    await expect(gate.run(request(() => ok()), NEVER_RETRY)).rejects.toMatchObject({ waitMs: 60_001 });
+    expect(starts).toEqual([T0]);
+
+    // Within the limit again: the next request waits out the rest, then goes.
+    await jest.advanceTimersByTimeAsync(1);
     const next = gate.run(request(() => ok()), NEVER_RETRY);
     await jest.advanceTimersByTimeAsync(60_000);
     await next;
-    expect(starts).toEqual([T0, T0 + 60_000]);
+    expect(starts).toEqual([T0, T0 + 900_000]);
   });
 });

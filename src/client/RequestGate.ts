@@ -28,8 +28,28 @@ export interface RequestGateOptions {
   maxRetries: number;
   /** Backoff before the first retry when the server names no delay; doubles per retry. */
   baseBackoffMs?: number;
-  /** Longest single wait, whatever the server asks; protects the sync's own timeout. */
+  /**
+   * Longest wait the server may ask for (`Retry-After`, `X-RateLimit-Delay`). A request that would
+   * have to wait longer is not sent: it fails with {@link ThrottleWaitTooLongError}, so a sync ends
+   * cleanly instead of outliving its schedule's timeout. Defaults to 5 minutes.
+   */
   maxWaitMs?: number;
+}
+
+/**
+ * The server asked the profile to wait longer than the gate may; nothing was sent. `waitMs` is
+ * what was left of the server's wait when the request came.
+ */
+export class ThrottleWaitTooLongError extends Error {
+  readonly name = 'ThrottleWaitTooLongError';
+  readonly waitMs: number;
+  readonly maxWaitMs: number;
+
+  constructor(waitMs: number, maxWaitMs: number) {
+    super(`the server asked to wait ${Math.ceil(waitMs / 1000)} s, more than the ${Math.round(maxWaitMs / 1000)} s allowed`);
+    this.waitMs = waitMs;
+    this.maxWaitMs = maxWaitMs;
+  }
 }
 
 /** Counters a sync reports in its summary line and the benchmark prints. */
@@ -57,7 +77,7 @@ export class RequestGate {
     this.#concurrency = Math.max(1, options.concurrency);
     this.#maxRetries = Math.max(0, options.maxRetries);
     this.#baseBackoffMs = options.baseBackoffMs ?? 500;
-    this.#maxWaitMs = options.maxWaitMs ?? 60_000;
+    this.#maxWaitMs = options.maxWaitMs ?? 5 * 60_000;
   }
 
   /**
@@ -102,8 +122,9 @@ export class RequestGate {
     const rateLimitDelayMs = secondsToMs(headerValue(headers, 'x-ratelimit-delay'));
     const delayMs = maxDefined(retryAfterMs, rateLimitDelayMs);
     if (delayMs !== undefined) {
-      const until = Date.now() + Math.min(delayMs, this.#maxWaitMs);
-      this.#pausedUntil = Math.max(this.#pausedUntil, until);
+      // The whole wait is kept, even past maxWaitMs: the server's budget is what it is, and a
+      // request sent early would only be refused again.
+      this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delayMs);
     }
     return delayMs;
   }
@@ -113,6 +134,7 @@ export class RequestGate {
     for (;;) {
       const remaining = this.#pausedUntil - Date.now();
       if (remaining <= 0) return;
+      if (remaining > this.#maxWaitMs) throw new ThrottleWaitTooLongError(remaining, this.#maxWaitMs);
       await sleep(remaining);
     }
   }

@@ -17,7 +17,11 @@ export function createAzureDevOpsApiFactory(
   credentialsProvider?: AzureDevOpsCredentialsProvider,
 ): AzureDevOpsApiFactory {
   // The gate outlives single syncs: a Retry-After received at the end of one sync still holds.
-  const gate = new RequestGate({ concurrency: profile.concurrency, maxRetries: profile.maxRetries });
+  const gate = new RequestGate({
+    concurrency: profile.concurrency,
+    maxRetries: profile.maxRetries,
+    maxWaitMs: profile.maxRetryAfterMs,
+  });
   const create = () => AzureDevOpsClient.create({ profile, credentialsProvider, gate });
   // With credentials that never change (a PAT in the profile, a broker) the client is kept, and
   // with it the library's location discovery; integration credentials may expire, so they are

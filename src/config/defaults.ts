@@ -43,6 +43,8 @@ export const LIMITS = {
   concurrency: { min: 1, max: 64, default: 8 },
   requestTimeoutSeconds: { min: 1, max: 600, default: 60 },
   maxRetries: { min: 0, max: 10, default: 4 },
+  /** The default is also held under half the schedule's timeout; see `resolveProfile`. */
+  maxRetryAfterSeconds: { min: 1, max: 3600, default: 300 },
 } as const;
 
 /** An attribute read from its default field path. */

@@ -18,9 +18,14 @@ import { parseFieldPath } from './fieldPath';
 import { compileGlobs } from './compileGlobs';
 import type { ApplicationContextAttribute, ApplicationContextAttributeId } from './types';
 
-function integer({ min, max, default: fallback }: { min: number; max: number; default: number }) {
+function integer(limits: { min: number; max: number; default: number }) {
+  return optionalInteger(limits).transform(value => value ?? limits.default);
+}
+
+/** Like {@link integer}, but undefined when absent, for defaults that depend on other keys. */
+function optionalInteger({ min, max }: { min: number; max: number }) {
   return z.unknown().optional().transform((value, ctx) => {
-    if (value === undefined) return fallback;
+    if (value === undefined) return undefined;
     const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max) {
       return number;
@@ -188,6 +193,7 @@ export const profileSchema = z.strictObject({
   concurrency: integer(LIMITS.concurrency),
   requestTimeoutSeconds: integer(LIMITS.requestTimeoutSeconds),
   maxRetries: integer(LIMITS.maxRetries),
+  maxRetryAfterSeconds: optionalInteger(LIMITS.maxRetryAfterSeconds),
   // Only the shape here; the Backstage reader below checks durations and scope.
   schedule: z
     .strictObject({

@@ -76,6 +76,7 @@ describe('readProfileConfigs', () => {
       concurrency: 8,
       requestTimeoutMs: 60_000,
       maxRetries: 4,
+      maxRetryAfterMs: 300_000,
       schedule: {
         frequency: { minutes: 30 },
         timeout: { minutes: 10 },
@@ -134,6 +135,7 @@ describe('readProfileConfigs', () => {
       concurrency: '16',
       requestTimeoutSeconds: 5,
       maxRetries: 0,
+      maxRetryAfterSeconds: '120',
       schedule: { frequency: { hours: 1 }, timeout: 'PT5M', scope: 'local' },
     });
     expect(read.backstageCatalog).toEqual({
@@ -152,6 +154,7 @@ describe('readProfileConfigs', () => {
     expect(read.concurrency).toBe(16);
     expect(read.requestTimeoutMs).toBe(5000);
     expect(read.maxRetries).toBe(0);
+    expect(read.maxRetryAfterMs).toBe(120_000);
     expect(read.schedule).toEqual({ frequency: { hours: 1 }, timeout: { minutes: 5 }, scope: 'local' });
   });
 
@@ -316,6 +319,15 @@ describe('readProfileConfigs', () => {
     ])('reads %s', (_name, schedule, expected) => {
       expect(readOne({ schedule }).schedule).toEqual(expected);
     });
+
+    it.each([
+      ['the default schedule (10 min)', {}, 300_000],
+      ['a 3-minute timeout: half of it', { schedule: { frequency: { minutes: 5 }, timeout: { minutes: 3 } } }, 90_000],
+      ['an ISO timeout', { schedule: { frequency: 'PT1H', timeout: 'PT1M' } }, 30_000],
+      ['an explicit value under the timeout', { maxRetryAfterSeconds: 599 }, 599_000],
+    ])('holds maxRetryAfterSeconds within the sync timeout: %s', (_name, fields, expected) => {
+      expect(readOne(fields).maxRetryAfterMs).toBe(expected);
+    });
   });
 
   describe('refuses', () => {
@@ -358,6 +370,8 @@ describe('readProfileConfigs', () => {
       ['fractional concurrency', { concurrency: 1.5 }, 'acme.concurrency: expected an integer from 1 to 64'],
       ['a too long request timeout', { requestTimeoutSeconds: 601 }, 'acme.requestTimeoutSeconds: expected an integer from 1 to 600'],
       ['negative retries', { maxRetries: -1 }, 'acme.maxRetries: expected an integer from 0 to 10'],
+      ['a zero maxRetryAfterSeconds', { maxRetryAfterSeconds: 0 }, 'acme.maxRetryAfterSeconds: expected an integer from 1 to 3600'],
+      ['a maxRetryAfterSeconds as long as the sync timeout', { maxRetryAfterSeconds: 600 }, "acme.maxRetryAfterSeconds: must be shorter than the schedule's timeout (600 s), or a sync would be cut off while it waits"],
       ['a bad defaultOwner', { defaultOwner: 'group:default/Team A!' }, 'acme.defaultOwner: "group:default/Team A!" is not a valid entity ref'],
       ['an empty defaultOwner name', { defaultOwner: 'group:default/' }, 'acme.defaultOwner: "group:default/" is not a valid entity ref'],
       ['a schedule without frequency', { schedule: { timeout: { minutes: 1 } } }, "acme.schedule: Missing required config value at 'frequency'"],
@@ -449,6 +463,7 @@ describe('config.d.ts', () => {
     concurrency: 4,
     requestTimeoutSeconds: 30,
     maxRetries: 2,
+    maxRetryAfterSeconds: 30,
     schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 }, initialDelay: 'PT1S', scope: 'local' },
   };
   const FULL_PROFILES = {

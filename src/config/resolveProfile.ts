@@ -3,7 +3,8 @@ import {
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import { ATTRIBUTE_IDS, DEFAULT_API_URL, DEFAULT_SCHEDULE, defaultAttribute } from './defaults';
+import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
+import { ATTRIBUTE_IDS, DEFAULT_API_URL, DEFAULT_SCHEDULE, defaultAttribute, LIMITS } from './defaults';
 import type { ConfigIssue } from './InvalidConfigError';
 import type { ParsedProfile } from './profileSchema';
 import type { ProfileConfig } from './types';
@@ -51,6 +52,17 @@ export function resolveProfile(
     }
   }
 
+  // A wait must end well within the sync's timeout, or the scheduler cuts the sync off mid-wait.
+  const timeoutSeconds = Math.floor(durationToMs(schedule.timeout) / 1000);
+  const defaultMaxRetryAfter = Math.max(1, Math.min(LIMITS.maxRetryAfterSeconds.default, Math.floor(timeoutSeconds / 2)));
+  const maxRetryAfterSeconds = parsed.maxRetryAfterSeconds ?? defaultMaxRetryAfter;
+  if (parsed.maxRetryAfterSeconds !== undefined && parsed.maxRetryAfterSeconds >= timeoutSeconds) {
+    problems.push({
+      path: ['maxRetryAfterSeconds'],
+      message: `must be shorter than the schedule's timeout (${timeoutSeconds} s), or a sync would be cut off while it waits`,
+    });
+  }
+
   if (problems.length > 0) {
     return { problems };
   }
@@ -73,6 +85,13 @@ export function resolveProfile(
     concurrency: parsed.concurrency,
     requestTimeoutMs: parsed.requestTimeoutSeconds * 1000,
     maxRetries: parsed.maxRetries,
+    maxRetryAfterMs: maxRetryAfterSeconds * 1000,
     schedule,
   };
+}
+
+/** The scheduler accepts a luxon `Duration` or a `HumanDuration`; the reader gives the latter. */
+function durationToMs(duration: SchedulerServiceTaskScheduleDefinition['timeout']): number {
+  const luxon = duration as { toMillis?: () => number };
+  return typeof luxon.toMillis === 'function' ? luxon.toMillis() : durationToMilliseconds(duration as HumanDuration);
 }

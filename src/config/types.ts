@@ -90,5 +90,7 @@ export interface ProfileConfig {
   requestTimeoutMs: number;
   /** Retries of one request after a transient failure (429, 5xx, timeout, network). */
   maxRetries: number;
+  /** Longest `Retry-After` or `X-RateLimit-Delay` waited out; a longer one stops the sync. */
+  maxRetryAfterMs: number;
   schedule: SchedulerServiceTaskScheduleDefinition;
 }

@@ -102,12 +102,16 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     expect(context.logger.error).toHaveBeenCalledWith(expect.stringContaining(error.message));
   });
 
-  it('applies no mutation when the token is rejected while reading files', async () => {
+  it.each([
+    ['the token is rejected', azureDevOpsError('unauthorized', 401)],
+    ['Azure DevOps asks for a longer pause than maxRetryAfterSeconds', azureDevOpsError('throttledTooLong')],
+  ])('applies no mutation when %s while reading files', async (_name, error) => {
     const context = setup();
     await context.provider.connect(context.connection);
-    context.api.fileErrors.set(withFile.id, azureDevOpsError('unauthorized', 401));
+    context.api.fileErrors.set(withFile.id, error);
     await sync(context);
     expect(context.connection.applyMutation).not.toHaveBeenCalled();
+    expect(context.logger.error).toHaveBeenCalledWith(expect.stringContaining(error.message));
   });
 
   it('keeps the last known context when a file read fails transiently', async () => {

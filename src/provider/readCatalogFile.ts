@@ -1,4 +1,4 @@
-import type { AzureDevOpsApi, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import type { AzureDevOpsApi, AzureDevOpsErrorKind, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import type { BackstageCatalogOptions } from '../config/types';
 import {
@@ -20,9 +20,12 @@ export type CatalogFileOutcome =
   /** Reading failed; the last known context, if any, must be kept. */
   | { kind: 'failed'; error: AzureDevOpsError };
 
+/** A rejected token, or a pause longer than allowed: no later read can succeed in this sync. */
+const SYNC_STOPPING_KINDS: ReadonlySet<AzureDevOpsErrorKind> = new Set(['unauthorized', 'throttledTooLong']);
+
 /**
  * Reads and parses one repository's catalog file. Never throws for data problems; rethrows only
- * a rejected token, which makes every other read fail too and must abort the sync.
+ * the failures that make every other read fail too (`SYNC_STOPPING_KINDS`) and must abort the sync.
  */
 export async function readCatalogFile(
   api: AzureDevOpsApi,
@@ -44,7 +47,7 @@ export async function readCatalogFile(
       maxBytes: options.maxFileBytes,
     });
   } catch (error) {
-    if (error instanceof AzureDevOpsError && error.kind !== 'unauthorized') return { kind: 'failed', error };
+    if (error instanceof AzureDevOpsError && !SYNC_STOPPING_KINDS.has(error.kind)) return { kind: 'failed', error };
     throw error;
   }
 

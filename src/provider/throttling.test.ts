@@ -10,7 +10,35 @@ import { readProfileConfigs } from '../config/readProfileConfigs';
 import { AzureDevOpsRepositoriesProvider } from './AzureDevOpsRepositoriesProvider';
 import type { AzureDevOpsApiFactory } from '../client/createAzureDevOpsApiFactory';
 import { AzureDevOpsClient } from '../client/AzureDevOpsClient';
-import { RequestGate } from '../client/RequestGate';
+import { RequestGate, type GateResponse } from '../client/RequestGate';
+
+/** A client that ignores `Retry-After`: as many requests in flight, but a 429 is retried at once. */
+class ImpatientGate extends RequestGate {
+  readonly #maxRetries: number;
+  readonly #slots: Array<() => void> = [];
+  #free: number;
+
+  constructor(options: { concurrency: number; maxRetries: number }) {
+    super(options);
+    this.#maxRetries = options.maxRetries;
+    this.#free = options.concurrency;
+  }
+
+  override async run<T extends GateResponse>(request: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>(resolve => this.#slots.push(resolve));
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const response = await request();
+        if (response.statusCode !== 429 || attempt >= this.#maxRetries) return response;
+      }
+    } finally {
+      const next = this.#slots.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
 
 const REPOSITORIES = 60;
 const THROTTLE: ThrottleOptions = {
@@ -74,11 +102,11 @@ describe('a sync under throttling', () => {
   });
 
   it('would count early requests from a client that ignores Retry-After', async () => {
-    // The same client with every wait capped at 0 ms: the allowance above does not hide that.
+    // The same client behind a gate that sends at once and never waits: the allowance above does not hide that.
     const { result, throttle } = await syncUnderThrottling(profile =>
       AzureDevOpsClient.create({
         profile,
-        gate: new RequestGate({ concurrency: profile.concurrency, maxRetries: profile.maxRetries, maxWaitMs: 0 }),
+        gate: new ImpatientGate({ concurrency: profile.concurrency, maxRetries: profile.maxRetries }),
       }),
     );
 

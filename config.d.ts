@@ -55,6 +55,13 @@ interface AzureDevOpsRepositoriesProfileConfig {
    */
   maxRetryAfterSeconds?: number;
   /**
+   * The largest share, in percent (1 to 100), of this profile's entities that one sync may remove
+   * when that is 10 entities or more. A sync that would remove more keeps every entity, logs a
+   * warning, and the removal is applied when the next sync sees the same. `off` turns the guard off.
+   * Defaults to 50.
+   */
+  maxRemovedPercent?: number | 'off';
+  /**
    * When the profile syncs; without a `scope`, `global` is used so that replicas sync once.
    * Defaults to every 30 minutes, a 10-minute timeout and a 3-second initial delay.
    */

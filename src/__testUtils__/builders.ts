@@ -89,6 +89,7 @@ export function buildProfile(overrides: ProfileOverrides = {}): ProfileConfig {
     requestTimeoutMs: 60_000,
     maxRetries: 4,
     maxRetryAfterMs: 300_000,
+    maxRemovedPercent: 50,
     schedule: structuredClone(DEFAULT_SCHEDULE),
     ...fields,
     backstageCatalog: {

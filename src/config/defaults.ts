@@ -45,6 +45,7 @@ export const LIMITS = {
   maxRetries: { min: 0, max: 10, default: 4 },
   /** The default is also held under half the schedule's timeout; see `resolveProfile`. */
   maxRetryAfterSeconds: { min: 1, max: 3600, default: 300 },
+  maxRemovedPercent: { min: 1, max: 100, default: 50 },
 } as const;
 
 /** An attribute read from its default field path. */

@@ -23,16 +23,34 @@ function integer(limits: { min: number; max: number; default: number }) {
 }
 
 /** Like {@link integer}, but undefined when absent, for defaults that depend on other keys. */
-function optionalInteger({ min, max }: { min: number; max: number }) {
+function optionalInteger(limits: { min: number; max: number }) {
   return z.unknown().optional().transform((value, ctx) => {
     if (value === undefined) return undefined;
-    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max) {
-      return number;
-    }
-    ctx.issues.push({ code: 'custom', message: `expected an integer from ${min} to ${max}`, input: value });
-    return z.NEVER;
+    return integerOrIssue(value, limits, ctx, '');
   });
+}
+
+/** An integer limit that `off` (or `false`) turns off: undefined then. */
+function integerOrOff(limits: { min: number; max: number; default: number }) {
+  return z.unknown().optional().transform((value, ctx) => {
+    if (value === undefined) return limits.default;
+    if (value === 'off' || value === false || value === 'false') return undefined;
+    return integerOrIssue(value, limits, ctx, ', or off');
+  });
+}
+
+function integerOrIssue(
+  value: unknown,
+  { min, max }: { min: number; max: number },
+  ctx: z.RefinementCtx,
+  alternatives: string,
+): number {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number === 'number' && Number.isInteger(number) && number >= min && number <= max) {
+    return number;
+  }
+  ctx.issues.push({ code: 'custom', message: `expected an integer from ${min} to ${max}${alternatives}`, input: value });
+  return z.NEVER;
 }
 
 function flag(fallback: boolean) {
@@ -194,6 +212,7 @@ export const profileSchema = z.strictObject({
   requestTimeoutSeconds: integer(LIMITS.requestTimeoutSeconds),
   maxRetries: integer(LIMITS.maxRetries),
   maxRetryAfterSeconds: optionalInteger(LIMITS.maxRetryAfterSeconds),
+  maxRemovedPercent: integerOrOff(LIMITS.maxRemovedPercent),
   // Only the shape here; the Backstage reader below checks durations and scope.
   schedule: z
     .strictObject({

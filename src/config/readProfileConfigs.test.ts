@@ -77,6 +77,7 @@ describe('readProfileConfigs', () => {
       requestTimeoutMs: 60_000,
       maxRetries: 4,
       maxRetryAfterMs: 300_000,
+      maxRemovedPercent: 50,
       schedule: {
         frequency: { minutes: 30 },
         timeout: { minutes: 10 },
@@ -136,6 +137,7 @@ describe('readProfileConfigs', () => {
       requestTimeoutSeconds: 5,
       maxRetries: 0,
       maxRetryAfterSeconds: '120',
+      maxRemovedPercent: 'off',
       schedule: { frequency: { hours: 1 }, timeout: 'PT5M', scope: 'local' },
     });
     expect(read.backstageCatalog).toEqual({
@@ -155,6 +157,7 @@ describe('readProfileConfigs', () => {
     expect(read.requestTimeoutMs).toBe(5000);
     expect(read.maxRetries).toBe(0);
     expect(read.maxRetryAfterMs).toBe(120_000);
+    expect(read).not.toHaveProperty('maxRemovedPercent');
     expect(read.schedule).toEqual({ frequency: { hours: 1 }, timeout: { minutes: 5 }, scope: 'local' });
   });
 
@@ -370,6 +373,8 @@ describe('readProfileConfigs', () => {
       ['fractional concurrency', { concurrency: 1.5 }, 'acme.concurrency: expected an integer from 1 to 64'],
       ['a too long request timeout', { requestTimeoutSeconds: 601 }, 'acme.requestTimeoutSeconds: expected an integer from 1 to 600'],
       ['negative retries', { maxRetries: -1 }, 'acme.maxRetries: expected an integer from 0 to 10'],
+      ['a zero maxRemovedPercent', { maxRemovedPercent: 0 }, 'acme.maxRemovedPercent: expected an integer from 1 to 100, or off'],
+      ['a maxRemovedPercent that is neither', { maxRemovedPercent: 'never' }, 'acme.maxRemovedPercent: expected an integer from 1 to 100, or off'],
       ['a zero maxRetryAfterSeconds', { maxRetryAfterSeconds: 0 }, 'acme.maxRetryAfterSeconds: expected an integer from 1 to 3600'],
       ['a maxRetryAfterSeconds as long as the sync timeout', { maxRetryAfterSeconds: 600 }, "acme.maxRetryAfterSeconds: must be shorter than the schedule's timeout (600 s), or a sync would be cut off while it waits"],
       ['a bad defaultOwner', { defaultOwner: 'group:default/Team A!' }, 'acme.defaultOwner: "group:default/Team A!" is not a valid entity ref'],
@@ -464,6 +469,7 @@ describe('config.d.ts', () => {
     requestTimeoutSeconds: 30,
     maxRetries: 2,
     maxRetryAfterSeconds: 30,
+    maxRemovedPercent: 25,
     schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 }, initialDelay: 'PT1S', scope: 'local' },
   };
   const FULL_PROFILES = {

@@ -86,6 +86,7 @@ export function resolveProfile(
     requestTimeoutMs: parsed.requestTimeoutSeconds * 1000,
     maxRetries: parsed.maxRetries,
     maxRetryAfterMs: maxRetryAfterSeconds * 1000,
+    ...(parsed.maxRemovedPercent !== undefined && { maxRemovedPercent: parsed.maxRemovedPercent }),
     schedule,
   };
 }

@@ -92,5 +92,10 @@ export interface ProfileConfig {
   maxRetries: number;
   /** Longest `Retry-After` or `X-RateLimit-Delay` waited out; a longer one stops the sync. */
   maxRetryAfterMs: number;
+  /**
+   * The largest share (in percent) of the profile's entities one sync may remove at once, when
+   * that is at least 10; a larger removal waits for the next sync to confirm it. Absent: no guard.
+   */
+  maxRemovedPercent?: number;
   schedule: SchedulerServiceTaskScheduleDefinition;
 }

@@ -206,6 +206,55 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     ]);
   });
 
+  describe('removal guard', () => {
+    const many = Array.from({ length: 12 }, (_, n) => buildRepository({ id: `repo-${n}`, name: `service-${n}` }));
+
+    it('holds an empty listing after a full one, and applies it when the next sync confirms it', async () => {
+      const context = setup({}, many);
+      await context.provider.connect(context.connection);
+      await sync(context);
+      expect(context.connection.applyMutation.mock.calls[0][0]).toMatchObject({ type: 'full' });
+
+      context.api.repositories.length = 0;
+      await sync(context);
+      expect(context.connection.applyMutation.mock.calls).toEqual([[{ type: 'delta', added: [], removed: [] }]]);
+      expect(context.logger.warn).toHaveBeenCalledWith(
+        'Profile acme: this sync would remove 12 of 12 entities, more than maxRemovedPercent (50%); keeping them until the next sync confirms the removal. If the repositories are still there, check the access of the token to their projects',
+      );
+      expect(context.logger.info).toHaveBeenLastCalledWith(expect.stringContaining('delta mutation (removals held)'));
+
+      await sync(context);
+      expect(context.connection.applyMutation.mock.calls).toEqual([[{ type: 'full', entities: [] }]]);
+    });
+
+    it('forgets the held removal when the repositories come back', async () => {
+      const context = setup({}, many);
+      await context.provider.connect(context.connection);
+      await sync(context);
+      context.api.repositories.length = 0;
+      await sync(context);
+      context.api.repositories.push(...many);
+      await sync(context);
+      expect(context.connection.applyMutation.mock.calls[0][0]).toMatchObject({ type: 'full' });
+      expect(mutationEntities(context.connection)).toHaveLength(12);
+      context.api.repositories.length = 0;
+      await sync(context);
+      expect(context.connection.applyMutation.mock.calls[0][0]).toMatchObject({ type: 'delta' });
+    });
+
+    it.each<[string, number, ProfileOverrides]>([
+      ['removing at most half', 6, {}],
+      ['with the guard off', 0, { maxRemovedPercent: undefined }],
+    ])('applies a full mutation %s', async (_name, left, overrides) => {
+      const context = setup(overrides, many);
+      await context.provider.connect(context.connection);
+      await sync(context);
+      context.api.repositories.splice(left);
+      await sync(context);
+      expect(context.connection.applyMutation.mock.calls[0][0]).toMatchObject({ type: 'full' });
+    });
+  });
+
   it('keeps its promise not to throw when the catalog refuses the mutation, and logs one error', async () => {
     const context = setup();
     await context.provider.connect(context.connection);

@@ -5,6 +5,7 @@ import type {
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { stringifyError } from '@backstage/errors';
 import { DefaultAzureDevOpsCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import type { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
@@ -17,6 +18,7 @@ import { readProfileConfigs } from '../config/readProfileConfigs';
 import type { ProfileConfig } from '../config/types';
 import { ChangeTracker } from './ChangeTracker';
 import { KnownRepositories } from './KnownRepositories';
+import { RemovalGuard } from './RemovalGuard';
 import { readRepositoryEntities, type SyncResult } from './readRepositoryEntities';
 
 export type { SyncResult, SyncStats } from './readRepositoryEntities';
@@ -46,6 +48,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #now: () => number;
   readonly #changeTracker: ChangeTracker;
   readonly #knownRepositories: KnownRepositories;
+  readonly #removalGuard: RemovalGuard;
   #connection?: EntityProviderConnection;
 
   /** One provider per profile of `catalog.providers.azureDevOpsRepositories`. Throws on bad config. */
@@ -79,6 +82,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     this.#now = options.now ?? Date.now;
     this.#changeTracker = new ChangeTracker({ profile: options.profile });
     this.#knownRepositories = new KnownRepositories({ profile: options.profile });
+    this.#removalGuard = new RemovalGuard({ maxPercent: options.profile.maxRemovedPercent });
   }
 
   getProviderName(): string {
@@ -100,7 +104,8 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   /**
    * Runs one sync and applies it. Never throws: a failed sync logs one error and changes nothing.
    * A sync the scheduler aborts (timeout, shutdown) applies nothing either: another replica may
-   * already run a newer one, whose result a late mutation would overwrite.
+   * already run a newer one, whose result a late mutation would overwrite. A full mutation that
+   * would remove too much is applied as a delta until the next sync confirms it ({@link RemovalGuard}).
    */
   async refresh(logger: LoggerService, signal?: AbortSignal): Promise<void> {
     if (!this.#connection) throw new Error(`${this.getProviderName()} is not connected yet`);
@@ -115,12 +120,22 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       );
       return;
     }
+    const refs = new Set(result.entities.map(({ entity }) => stringifyEntityRef(entity)));
+    const verdict = result.mutation === 'full' ? this.#removalGuard.check(refs) : { hold: false as const };
+    if (verdict.hold) {
+      logger.warn(
+        `Profile ${this.#profile.id}: this sync would remove ${verdict.removing} of ${verdict.of} entities, more than maxRemovedPercent (${this.#profile.maxRemovedPercent}%); ` +
+          'keeping them until the next sync confirms the removal. If the repositories are still there, check the access of the token to their projects',
+      );
+    }
+    const mutation = result.mutation === 'full' && !verdict.hold ? 'full' : 'delta';
     try {
-      if (result.mutation === 'full') {
+      if (mutation === 'full') {
         await this.#connection.applyMutation({ type: 'full', entities: result.entities });
       } else {
         await this.#connection.applyMutation({ type: 'delta', added: result.entities, removed: [] });
       }
+      this.#removalGuard.applied(mutation, refs);
     } catch (error) {
       // The catalog's database refused the write (down, locked, a constraint); the next sync tries again.
       logger.error(
@@ -132,7 +147,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     logger.info(
       `Synced profile ${this.#profile.profileName} (organization ${this.#profile.organization}): ` +
         `${seen} repositories seen, ${emitted} emitted, ${skipped} skipped, ${failed} failed, ` +
-        `${withContext} with application context, ${unchanged} files unchanged, ${result.mutation} mutation, ` +
+        `${withContext} with application context, ${unchanged} files unchanged, ${mutation} mutation${verdict.hold ? ' (removals held)' : ''}, ` +
         `${requests ? `${requests.requests} requests, ${requests.retries} retries, ` : ''}` +
         `${Date.now() - started} ms`,
     );

@@ -1,0 +1,51 @@
+/**
+ * A brake on mass deletion. An answer that lists far fewer repositories than before is more often a
+ * fault (a token whose user lost access to every project, a proxy's empty page) than the truth, so
+ * a full mutation that would remove more than a share of the provider's entities is held back once,
+ * and applied only when the next sync sees the same.
+ *
+ * It knows what this process has applied; after a restart the first sync has nothing to compare with.
+ */
+
+/** Removals smaller than this never trip the guard, whatever their share. */
+export const MIN_GUARDED_REMOVALS = 10;
+
+/** What to do with a full mutation. */
+export type RemovalVerdict =
+  | { hold: false }
+  /** Keep every entity (apply the new ones as a delta) and warn; the next sync decides. */
+  | { hold: true; removing: number; of: number };
+
+export class RemovalGuard {
+  readonly #maxPercent: number | undefined;
+  /** Refs the catalog holds from this provider, as far as this process applied them. */
+  #applied?: Set<string>;
+  /** The last full mutation was held; the next one that trips the guard confirms it. */
+  #awaitingConfirmation = false;
+
+  /** @param maxPercent - The largest share of entities one sync may remove; undefined turns the guard off. */
+  constructor(options: { maxPercent: number | undefined }) {
+    this.#maxPercent = options.maxPercent;
+  }
+
+  /** Whether a full mutation holding `refs` may be applied as it is. */
+  check(refs: ReadonlySet<string>): RemovalVerdict {
+    const applied = this.#applied;
+    if (this.#maxPercent === undefined || applied === undefined) return { hold: false };
+    let removing = 0;
+    for (const ref of applied) if (!refs.has(ref)) removing++;
+    const trips = removing >= MIN_GUARDED_REMOVALS && removing * 100 > this.#maxPercent * applied.size;
+    if (!trips || this.#awaitingConfirmation) {
+      this.#awaitingConfirmation = false;
+      return { hold: false };
+    }
+    this.#awaitingConfirmation = true;
+    return { hold: true, removing, of: applied.size };
+  }
+
+  /** Records a mutation the catalog took: a full one replaces what is known, a delta adds to it. */
+  applied(type: 'full' | 'delta', refs: Iterable<string>): void {
+    if (type === 'full') this.#applied = new Set(refs);
+    else if (this.#applied) for (const ref of refs) this.#applied.add(ref);
+  }
+}

@@ -175,6 +175,32 @@ describe('AzureDevOpsClient against the simulator', () => {
     expect(error.message).toMatch(message);
   });
 
+  describe('a 200 listing without a value array', () => {
+    const bodies = [['{}', {}], ['{"count":0}', { count: 0 }], ['{"value":null}', { value: null }]] as const;
+
+    it.each(bodies)('fails the repository listing for %s, naming the operation', async (_name, body) => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'repositories', response: { status: 200, body } });
+      const error = await failureOf(client.listRepositories({ project: 'Web Apps' }));
+      expect(error.kind).toBe('invalidResponse');
+      expect(error.message).toMatch(/listing repositories of project Web Apps failed: .*no "value" list/);
+    });
+
+    it.each(bodies)('fails the project listing for %s, naming the operation', async (_name, body) => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'projects', response: { status: 200, body } });
+      const error = await failureOf(client.listProjects());
+      expect(error.kind).toBe('invalidResponse');
+      expect(error.message).toMatch(/listing projects failed: .*no "value" list/);
+    });
+
+    it('still takes an empty value array for an empty listing', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'repositories', response: { status: 200, body: { count: 0, value: [] } } });
+      await expect(client.listRepositories()).resolves.toEqual({ repositories: [], malformed: [] });
+    });
+  });
+
   it('retries transient faults a bounded number of times', async () => {
     const client = await clientFor();
     simulator.resetRequests();

@@ -18,6 +18,7 @@ import { ClientErrors } from './ClientErrors';
 import { createWebApi } from './createWebApi';
 import { fileReadResultFromNotFound, parseErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
+import type { RawResponse } from './readResponse';
 import { changedRepositoryIdsFromJson, listValues, projectFromJson, repositoryFromJson } from './repositoryFromJson';
 import type { RequestGate } from './RequestGate';
 import { RESOURCES } from './resources';
@@ -94,7 +95,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       const response = await this.#transport.get(await this.#areas.core(), RESOURCES.projects, operation, {
         query: { $top: PROJECT_PAGE_SIZE, continuationToken },
       });
-      for (const item of listValues(this.#errors.expectJson(response, operation))) {
+      for (const item of this.#listValues(response, operation)) {
         const project = projectFromJson(item);
         if (project) projects.push(project);
       }
@@ -115,12 +116,19 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       routeValues: { project: options.project },
     });
     const listing: RepositoryListing = { repositories: [], malformed: [] };
-    for (const item of listValues(this.#errors.expectJson(response, operation))) {
+    for (const item of this.#listValues(response, operation)) {
       const repository = repositoryFromJson(item, this.#organizationUrl);
       if (typeof repository === 'string') listing.malformed.push(repository);
       else listing.repositories.push(repository);
     }
     return listing;
+  }
+
+  /** The items of a 200 list answer; throws when the answer is an error or not a list. */
+  #listValues(response: RawResponse, operation: string): unknown[] {
+    const values = listValues(this.#errors.expectJson(response, operation));
+    if (!values) throw this.#errors.create('invalidResponse', operation, 'the answer has no "value" list', response.statusCode);
+    return values;
   }
 
   async readFile(options: ReadFileOptions): Promise<FileReadResult> {
@@ -158,7 +166,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
         query: { fromDate: options.since, aggregationType: 'hourly', $skip: skip, $top: ACTIVITY_PAGE_SIZE },
       });
       if (ANALYSIS_UNAVAILABLE_STATUS.has(response.statusCode)) return undefined;
-      const page = listValues(this.#errors.expectJson(response, operation));
+      const page = this.#listValues(response, operation);
       for (const id of changedRepositoryIdsFromJson(page)) changed.add(id);
       if (page.length < ACTIVITY_PAGE_SIZE) return changed;
     }

@@ -274,6 +274,19 @@ describe('AzureDevOpsSimulator', () => {
       expect(second.headers.get('x-ms-continuationtoken')).toBeNull();
     });
 
+    it('leaves the continuation token out when told to, as some Azure DevOps Server versions do', async () => {
+      const own = await startDemo({ continuationTokens: false });
+      try {
+        const first = await get(own, '/demo/_apis/projects?%24top=3');
+        expect(((await first.json()) as { count: number }).count).toBe(3);
+        expect(first.headers.get('x-ms-continuationtoken')).toBeNull();
+        const second = await get(own, '/demo/_apis/projects?%24top=3&%24skip=3');
+        expect(await second.json()).toMatchObject({ count: 1, value: [{ name: 'Sandbox' }] });
+      } finally {
+        await own.stop();
+      }
+    });
+
     it('serves raw content for the legacy version parameter and text/plain', async () => {
       const repository = demoRepository('Mobile Apps', 'ios-app');
       const response = await get(

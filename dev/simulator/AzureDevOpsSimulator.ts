@@ -42,6 +42,11 @@ export interface AzureDevOpsSimulatorOptions {
   /** How a bad or missing PAT is answered. Defaults to `'203'`. */
   authFailure?: AuthFailureMode;
   throttle?: ThrottleOptions;
+  /**
+   * Announce further project pages in `x-ms-continuationtoken`. Some Azure DevOps Server versions
+   * never send it, so clients must page on with `$skip`. Defaults to true.
+   */
+  continuationTokens?: boolean;
   /** Keep {@link AzureDevOpsSimulator.requests}; turn off for long benchmarks. Defaults to true. */
   recordRequests?: boolean;
   /** Time source for throttling and pushes, so tests can move time without sleeping. Defaults to `Date.now`. */
@@ -112,6 +117,7 @@ export class AzureDevOpsSimulator {
   #brokerTokens: Set<string>;
   #latencyMs: number;
   #authFailure: AuthFailureMode;
+  #continuationTokens: boolean;
   #throttle: ThrottleBudget | undefined;
   #url = '';
   #stopping: Promise<void> | undefined;
@@ -123,6 +129,7 @@ export class AzureDevOpsSimulator {
     this.#brokerTokens = new Set(options.brokerTokens ?? []);
     this.#latencyMs = options.latencyMs ?? 0;
     this.#authFailure = options.authFailure ?? '203';
+    this.#continuationTokens = options.continuationTokens ?? true;
     this.#recordRequests = options.recordRequests ?? true;
     this.setThrottle(options.throttle);
     this.#server = createServer((request, response) => void this.#handle(request, response));
@@ -213,6 +220,11 @@ export class AzureDevOpsSimulator {
 
   setAuthFailure(mode: AuthFailureMode): void {
     this.#authFailure = mode;
+  }
+
+  /** See {@link AzureDevOpsSimulatorOptions.continuationTokens}. */
+  setContinuationTokens(announce: boolean): void {
+    this.#continuationTokens = announce;
   }
 
   /** Starts throttling with fresh budgets and statistics, or stops it with `undefined`. */
@@ -357,7 +369,9 @@ export class AzureDevOpsSimulator {
         identity,
       });
     }
-    return answer({ ...reply, headers: { ...reply.headers, ...rateLimitHeaders } }, delayMs);
+    const headers = { ...reply.headers, ...rateLimitHeaders };
+    if (!this.#continuationTokens) delete headers['x-ms-continuationtoken'];
+    return answer({ ...reply, headers }, delayMs);
   }
 
   /** A broker request is authenticated by the token in its path, and must carry no credentials of its own. */

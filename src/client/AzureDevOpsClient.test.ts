@@ -60,6 +60,7 @@ afterAll(() => simulator.stop());
 
 afterEach(() => {
   simulator.clearFaults();
+  simulator.setContinuationTokens(true);
   simulator.setAuthFailure('203');
   simulator.setTokens([TOKEN]);
 });
@@ -118,6 +119,31 @@ describe('AzureDevOpsClient against the simulator', () => {
     expect(projects).toHaveLength(250);
     expect(new Set(projects.map(project => project.id)).size).toBe(250);
     expect(simulator.countRequests('projects')).toBe(3);
+  });
+
+  it('pages on with $skip when a full page of projects comes without a continuation token', async () => {
+    const client = await clientFor({ organization: 'big' });
+    simulator.setContinuationTokens(false);
+    simulator.resetRequests();
+    const projects = await client.listProjects();
+    expect(projects).toHaveLength(250);
+    expect(new Set(projects.map(project => project.id)).size).toBe(250);
+    const pages = simulator.requests.filter(request => request.route === 'projects');
+    expect(pages.map(request => [request.query.$top, request.query.$skip])).toEqual([
+      ['100', undefined],
+      ['100', '100'],
+      ['100', '200'],
+    ]);
+  });
+
+  it('fails rather than loop when a server ignores $skip and repeats a full page', async () => {
+    const client = await clientFor({ organization: 'big' });
+    simulator.setContinuationTokens(false);
+    const firstPage = Array.from({ length: 100 }, (_, index) => ({ id: `0f1e2d3c-0000-4000-8000-${String(index).padStart(12, '0')}`, name: `p${index}`, visibility: 'private' }));
+    simulator.addFault({ route: 'projects', response: { status: 200, body: { count: 100, value: firstPage } } });
+    const error = await failureOf(client.listProjects());
+    expect(error.kind).toBe('invalidResponse');
+    expect(error.message).toMatch(/listing projects failed: .*\$skip/);
   });
 
   it.each([

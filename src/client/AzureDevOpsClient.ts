@@ -90,21 +90,41 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   async listProjects(): Promise<AzureDevOpsProject[]> {
     const operation = 'listing projects';
     const projects: AzureDevOpsProject[] = [];
+    const seenIds = new Set<string>();
     let continuationToken: string | undefined;
+    let skip: number | undefined;
+    let received = 0;
     for (let page = 0; page < MAX_PROJECT_PAGES; page++) {
       const response = await this.#transport.get(await this.#areas.core(), RESOURCES.projects, operation, {
-        query: { $top: PROJECT_PAGE_SIZE, continuationToken },
+        query: { $top: PROJECT_PAGE_SIZE, $skip: skip, continuationToken },
       });
-      for (const item of this.#listValues(response, operation)) {
+      const items = this.#listValues(response, operation);
+      received += items.length;
+      let added = 0;
+      for (const item of items) {
         const project = projectFromJson(item);
-        if (project) projects.push(project);
+        if (!project || seenIds.has(project.id)) continue;
+        seenIds.add(project.id);
+        projects.push(project);
+        added++;
+      }
+      if (skip !== undefined && items.length > 0 && added === 0) {
+        throw this.#errors.create('invalidResponse', operation, `the page at $skip=${skip} repeats projects already listed; the server ignores $skip`);
       }
       const next = headerValue(response.headers, 'x-ms-continuationtoken');
-      if (!next) return projects;
-      if (next === continuationToken) {
-        throw this.#errors.create('invalidResponse', operation, 'the same continuation token came back twice');
+      if (next) {
+        if (next === continuationToken) {
+          throw this.#errors.create('invalidResponse', operation, 'the same continuation token came back twice');
+        }
+        continuationToken = next;
+        skip = undefined;
+        continue;
       }
-      continuationToken = next;
+      // Some Azure DevOps Server versions send no continuation token at all: a full page may not
+      // be the last one, so page on by offset until a short page.
+      if (items.length < PROJECT_PAGE_SIZE) return projects;
+      continuationToken = undefined;
+      skip = received;
     }
     throw this.#errors.create('invalidResponse', operation, `more than ${MAX_PROJECT_PAGES} pages`);
   }

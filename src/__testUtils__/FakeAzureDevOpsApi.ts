@@ -23,6 +23,8 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   /** False makes the activity listing answer as Azure DevOps Server without analytics does. */
   activityAvailable = true;
   readonly activityCalls: Array<{ project: string; since: Date }> = [];
+  /** The `project` option of every repository listing asked for; undefined for the organization-wide one. */
+  readonly listingCalls: Array<string | undefined> = [];
 
   constructor(repositories: AzureDevOpsRepository[] = []) {
     this.repositories.push(...repositories);
@@ -35,6 +37,7 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   }
 
   async listRepositories(options: { project?: string } = {}): Promise<RepositoryListing> {
+    this.listingCalls.push(options.project);
     if (this.listingError) throw this.listingError;
     const repositories = this.repositories.filter(
       repository => !options.project || repository.project.id === options.project,

@@ -23,6 +23,8 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   /** False makes the activity listing answer as Azure DevOps Server without analytics does. */
   activityAvailable = true;
   readonly activityCalls: Array<{ project: string; since: Date }> = [];
+  /** Project ids whose activity listing answers as for a project deleted since the listing: nothing changed. */
+  readonly deletedProjects = new Set<string>();
   /** The `project` option of every repository listing asked for; undefined for the organization-wide one. */
   readonly listingCalls: Array<string | undefined> = [];
 
@@ -55,6 +57,7 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   async listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined> {
     this.activityCalls.push(options);
     if (!this.activityAvailable) return undefined;
+    if (this.deletedProjects.has(options.project)) return new Set();
     const inProject = this.repositories.filter(repository => repository.project.id === options.project);
     return new Set(
       inProject

@@ -283,6 +283,20 @@ describe('AzureDevOpsClient against the simulator', () => {
       await expect(client.listChangedRepositoryIds({ project, since: new Date() })).resolves.toBeUndefined();
     });
 
+    it('says nothing changed in a project deleted since the listing (404 TF200016)', async () => {
+      const client = await clientFor();
+      simulator.resetRequests();
+      await expect(client.listChangedRepositoryIds({ project: '0f1e2d3c-0000-4000-8000-00000000dead', since: new Date() })).resolves.toEqual(new Set());
+      const asked = simulator.requests.filter(request => request.route === 'activityMetrics');
+      expect(asked.map(request => request.status)).toEqual([404]);
+    });
+
+    it('says it cannot tell on a 404 that is not about the project', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'activityMetrics', response: { type: 'error', status: 404, typeKey: 'RouteNotFoundException', message: 'no such route' } });
+      await expect(client.listChangedRepositoryIds({ project, since: new Date() })).resolves.toBeUndefined();
+    });
+
     it('says it cannot tell when the server has no project analysis area at all', async () => {
       const client = await clientFor();
       simulator.addFault({ route: 'areaOptions', response: { status: 404 } });

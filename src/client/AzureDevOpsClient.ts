@@ -16,7 +16,7 @@ import type {
 import { AreaApis } from './AreaApis';
 import { ClientErrors } from './ClientErrors';
 import { createWebApi } from './createWebApi';
-import { fileReadResultFromNotFound, parseErrorEnvelope } from './errorEnvelope';
+import { fileReadResultFromNotFound, isProjectMissing, parseErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
 import type { RawResponse } from './readResponse';
 import { changedRepositoryIdsFromJson, listValues, projectFromJson, repositoryFromJson } from './repositoryFromJson';
@@ -185,6 +185,8 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
         // Hourly buckets: the finest the API offers, so the window is at most an hour wider than asked.
         query: { fromDate: options.since, aggregationType: 'hourly', $skip: skip, $top: ACTIVITY_PAGE_SIZE },
       });
+      // A project deleted since the listing has no pushes to report; its repositories leave with it.
+      if (response.statusCode === 404 && isProjectMissing(parseErrorEnvelope(response.body))) return changed;
       if (ANALYSIS_UNAVAILABLE_STATUS.has(response.statusCode)) return undefined;
       const page = this.#listValues(response, operation);
       for (const id of changedRepositoryIdsFromJson(page)) changed.add(id);

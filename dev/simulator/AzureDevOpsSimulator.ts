@@ -10,6 +10,7 @@ import {
   type AuthFailureMode,
   type SimulatedIdentity,
 } from './authentication';
+import { brokerBlockedReply, matchesAcceptRule, type BrokerAcceptRule } from './brokerAcceptRules';
 import { errorReply, organizationNotFound, projectNotFound, routeNotFound } from './azureDevOpsErrors';
 import { areaOptions, connectionData, project, projects, resourceAreas } from './coreRoutes';
 import { faultAction, FaultRegistry, type Fault, type FaultAction, type FaultSubject } from './faults';
@@ -37,6 +38,11 @@ export interface AzureDevOpsSimulatorOptions {
   tokens?: string[];
   /** Accepted tokens of `/broker/{brokerToken}/{organization}/…` URLs. */
   brokerTokens?: string[];
+  /**
+   * The broker client's accept rules: a broker request no rule allows is answered by the broker
+   * itself with 401 "blocked" and never reaches Azure DevOps. Absent, every request passes.
+   */
+  brokerAcceptRules?: BrokerAcceptRule[];
   /** Added to every answer. */
   latencyMs?: number;
   /** How a bad or missing PAT is answered. Defaults to `'203'`. */
@@ -115,6 +121,7 @@ export class AzureDevOpsSimulator {
   readonly #recordRequests: boolean;
   #tokens: Set<string>;
   #brokerTokens: Set<string>;
+  #brokerAcceptRules: BrokerAcceptRule[] | undefined;
   #latencyMs: number;
   #authFailure: AuthFailureMode;
   #continuationTokens: boolean;
@@ -127,6 +134,7 @@ export class AzureDevOpsSimulator {
     this.#store = new OrganizationStore(structuredClone(options.organizations), this.#clock);
     this.#tokens = new Set(options.tokens ?? ['sim-token']);
     this.#brokerTokens = new Set(options.brokerTokens ?? []);
+    this.#brokerAcceptRules = options.brokerAcceptRules;
     this.#latencyMs = options.latencyMs ?? 0;
     this.#authFailure = options.authFailure ?? '203';
     this.#continuationTokens = options.continuationTokens ?? true;
@@ -214,6 +222,11 @@ export class AzureDevOpsSimulator {
     this.#brokerTokens = new Set(tokens);
   }
 
+  /** See {@link AzureDevOpsSimulatorOptions.brokerAcceptRules}; `undefined` lets every request pass. */
+  setBrokerAcceptRules(rules: BrokerAcceptRule[] | undefined): void {
+    this.#brokerAcceptRules = rules;
+  }
+
   setLatency(ms: number): void {
     this.#latencyMs = ms;
   }
@@ -284,7 +297,7 @@ export class AzureDevOpsSimulator {
       if (this.#stopping) return;
       const resolved = this.#resolve(method, target);
       const fault = this.#faults.take(resolved.subject);
-      if (fault && (await this.#applyFault(faultAction(fault), request, response, record))) return;
+      if (fault && (await this.#applyFault(faultAction(fault, brokerClientUrl(url)), request, response, record))) return;
       const { reply, delayMs } = this.#answer(request, url, target, resolved, record.time);
       await this.#sleep(delayMs);
       this.#write(response, record, reply);
@@ -336,6 +349,7 @@ export class AzureDevOpsSimulator {
     const broker =
       target.brokerToken === undefined ? undefined : this.#admitBroker(target.brokerToken, authorization);
     if (broker && !broker.ok) return answer(broker.reply);
+    if (broker && !this.#brokerAccepts(subject.method, url)) return answer(brokerBlockedReply(brokerClientUrl(url)));
     if (!organization) {
       return answer(
         target.organization === undefined
@@ -379,6 +393,14 @@ export class AzureDevOpsSimulator {
     if (authorization !== undefined) return { ok: false, reply: brokerCarriesCredentialsReply() };
     if (!this.#brokerTokens.has(brokerToken)) return { ok: false, reply: unknownBrokerTokenReply() };
     return { ok: true, value: identityForBroker(brokerToken) };
+  }
+
+  /** Whether the broker client's accept rules let the request through to Azure DevOps. */
+  #brokerAccepts(method: string, url: URL): boolean {
+    const rules = this.#brokerAcceptRules;
+    if (!rules) return true;
+    const path = brokerClientUrl(url).split('?')[0];
+    return rules.some(rule => matchesAcceptRule(rule, method, path, url.searchParams));
   }
 
   #admitPat(authorization: string | undefined): Outcome<SimulatedIdentity> {
@@ -446,4 +468,13 @@ export class AzureDevOpsSimulator {
       this.#sleepers.set(timer, resolve);
     });
   }
+}
+
+/**
+ * The URL as the broker client sees it: the broker server strips `/broker/{token}` before
+ * forwarding. Other URLs are returned as they are.
+ */
+function brokerClientUrl(url: URL): string {
+  const path = /^\/broker\/[^/]+(\/.*)?$/i.exec(url.pathname)?.[1] ?? url.pathname;
+  return `${path || '/'}${url.search}`;
 }

@@ -60,6 +60,8 @@ export interface ReadFileOptions {
 export type AzureDevOpsErrorKind =
   /** 401, or 203 with the HTML sign-in page: the token is invalid, expired or lacks scopes. */
   | 'unauthorized'
+  /** 401 "blocked" from a Snyk Broker: none of its accept rules allows the request; the message names the rule to add. */
+  | 'blocked'
   /** 403. */
   | 'forbidden'
   /** 404 on something that must exist (the organization, a project). */

@@ -4,6 +4,7 @@
  */
 import { AzureDevOpsSimulator, generateOrganization, type SimulatedOrganization } from '../../dev/simulator';
 import { buildProfile, type ProfileOverrides } from '../__testUtils__/builders';
+import { acceptRulesWithout, MODULE_BROKER_ACCEPT_RULES } from '../__testUtils__/moduleBrokerAcceptRules';
 import { AzureDevOpsClient } from './AzureDevOpsClient';
 import type { AzureDevOpsError } from './AzureDevOpsError';
 import { RequestGate } from './RequestGate';
@@ -321,6 +322,48 @@ describe('AzureDevOpsClient against the simulator', () => {
         expect(request.path.startsWith(`/broker/${BROKER_TOKEN}/contoso/`)).toBe(true);
         expect(request.authorization).toBeUndefined();
       }
+    });
+
+    describe('with accept rules', () => {
+      afterEach(() => simulator.setBrokerAcceptRules(undefined));
+
+      it('works with exactly the rules the README lists', async () => {
+        simulator.setBrokerAcceptRules(MODULE_BROKER_ACCEPT_RULES);
+        const client = await clientFor({ token: undefined, broker });
+        const [project] = await client.listProjects();
+        await expect(client.listRepositories({ project: project.id })).resolves.toMatchObject({ malformed: [] });
+        await expect(client.readFile(storefront)).resolves.toMatchObject({ kind: 'found' });
+        await expect(client.listChangedRepositoryIds({ project: project.id, since: new Date() })).resolves.toBeInstanceOf(Set);
+      });
+
+      it.each([
+        ['the projects listing', 'GET /:org/_apis/projects', (client: AzureDevOpsClient) => client.listProjects()],
+        ['a repository listing', 'GET /:org/:project/_apis/git/repositories', (client: AzureDevOpsClient) => client.listRepositories({ project: 'Web Apps' })],
+        ['the Git area discovery', 'OPTIONS /:org/_apis/git', (client: AzureDevOpsClient) => client.listRepositories({ project: 'Web Apps' })],
+        ['a file read', 'GET /:org/:project/_apis/git/repositories/:repo/items', (client: AzureDevOpsClient) => client.readFile(storefront)],
+        ['the activity listing', 'GET /:org/:project/_apis/projectanalysis/repositoryactivity/metrics/repositories', (client: AzureDevOpsClient) => client.listChangedRepositoryIds({ project: 'Web Apps', since: new Date() })],
+      ])('names the accept rule to add when the broker blocks %s', async (_name, rule, call) => {
+        simulator.setBrokerAcceptRules(acceptRulesWithout(rule));
+        const client = await clientFor({ token: undefined, broker });
+        const error = await failureOf(call(client));
+        expect(error.kind).toBe('blocked');
+        expect(error.statusCode).toBe(401);
+        expect(error.message).toContain(`through the broker at ${new URL(simulator.url).host}`);
+        expect(error.message).toContain(`the broker blocked the request: none of its accept rules allows it; add one for ${rule}`);
+        expect(error.message).not.toContain(BROKER_TOKEN);
+      });
+
+      it('names the catalog file path the items rule must allow', async () => {
+        simulator.setBrokerAcceptRules(acceptRulesWithout('GET /:org/:project/_apis/git/repositories/:repo/items'));
+        const error = await failureOf((await clientFor({ token: undefined, broker })).readFile(storefront));
+        expect(error.message).toMatch(/add one for GET \/:org\/:project\/_apis\/git\/repositories\/:repo\/items with query parameter path=\/catalog-info\.yaml/);
+      });
+
+      it('takes a 401 "blocked" without a broker as a rejected token', async () => {
+        simulator.addFault({ route: 'repositories', response: { type: 'brokerBlocked' } });
+        const error = await failureOf((await clientFor()).listRepositories());
+        expect(error.kind).toBe('unauthorized');
+      });
     });
 
     it('keeps the broker token out of error messages', async () => {

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { azureDevOpsError, FakeAzureDevOpsApi } from '../__testUtils__/FakeAzureDevOpsApi';
 import { buildProfile, buildRepository, PROJECT_ID, type ProfileOverrides } from '../__testUtils__/builders';
+import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import { ChangeTracker, type ChangedRepositories } from './ChangeTracker';
 
 const HOUR = 60 * 60 * 1000;
@@ -150,6 +151,28 @@ describe('ChangeTracker', () => {
     expect(api.activityCalls.map(call => call.project).sort()).toEqual(['deleted-project', 'deleted-project', PROJECT_ID, PROJECT_ID]);
     expect(logger.info).not.toHaveBeenCalled();
     expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('takes an activity listing a broker blocks as unavailable for a day, with one warning naming the rule', async () => {
+    const api = new FakeAzureDevOpsApi([pushedTo]);
+    const blocked = new AzureDevOpsError({ kind: 'blocked', statusCode: 401, message: 'the broker blocked the request: none of its accept rules allows it; add one for GET /:org/:project/_apis/projectanalysis/repositoryactivity/metrics/repositories' });
+    const listing = jest.spyOn(api, 'listChangedRepositoryIds').mockRejectedValue(blocked);
+    const logger = mockServices.logger.mock();
+    const tracker = new ChangeTracker({ profile: buildProfile() });
+    tracker.recordCleanSync({ startedAt: T0, changed: 'all' });
+
+    for (const startedAt of [T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR]) {
+      await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt, logger })).resolves.toBe('all');
+      tracker.recordCleanSync({ startedAt, changed: 'all' });
+    }
+    expect(listing).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls).toEqual([
+      [
+        expect.stringMatching(
+          /^Profile acme: the broker does not let project analysis through, so every sync reads every catalog file until it is asked again in 24 hours: .*add one for GET \/:org\/:project\/_apis\/projectanalysis/,
+        ),
+      ],
+    ]);
   });
 
   it('asks again after a failed activity listing', async () => {

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyError } from '@backstage/errors';
 import type { AzureDevOpsApi, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import type { ProfileConfig } from '../config/types';
 import { detectChangedRepositories } from '../discovery/detectChangedRepositories';
 
@@ -66,7 +67,15 @@ export class ChangeTracker {
         `Profile ${this.#profile.id}: Azure DevOps project analysis is not available to this token or server; every sync reads every catalog file until it is asked again in 24 hours`,
       );
     } catch (error) {
-      logger.warn(`Profile ${this.#profile.id}: listing repository activity failed, reading every catalog file: ${stringifyError(error)}`);
+      if (error instanceof AzureDevOpsError && error.kind === 'blocked') {
+        // Asking again every sync would only repeat the warning until the broker's rules change.
+        this.#activityUnavailableUntil = startedAt + FULL_READ_INTERVAL_MS;
+        logger.warn(
+          `Profile ${this.#profile.id}: the broker does not let project analysis through, so every sync reads every catalog file until it is asked again in 24 hours: ${error.message}`,
+        );
+      } else {
+        logger.warn(`Profile ${this.#profile.id}: listing repository activity failed, reading every catalog file: ${stringifyError(error)}`);
+      }
     }
     return 'all';
   }

@@ -92,7 +92,8 @@ export interface AzureDevOpsApi {
    * Ids (lower case) of the repositories of one project with pushes since `since`, from Azure
    * DevOps' project analysis; `undefined` when the API is not available there (Azure DevOps
    * Server without analytics, a token without access). A project deleted since it was listed
-   * (TF200016) had no pushes: an empty set.
+   * (TF200016) had no pushes: an empty set. Throws `blocked` when a broker's accept rules leave
+   * the route out.
    */
   listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined>;
   /** HTTP requests and retries since the previous call, for each sync's summary line. */

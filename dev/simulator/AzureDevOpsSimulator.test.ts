@@ -274,6 +274,19 @@ describe('AzureDevOpsSimulator', () => {
       expect(second.headers.get('x-ms-continuationtoken')).toBeNull();
     });
 
+    it('leaves the continuation token out when told to, as some Azure DevOps Server versions do', async () => {
+      const own = await startDemo({ continuationTokens: false });
+      try {
+        const first = await get(own, '/demo/_apis/projects?%24top=3');
+        expect(((await first.json()) as { count: number }).count).toBe(3);
+        expect(first.headers.get('x-ms-continuationtoken')).toBeNull();
+        const second = await get(own, '/demo/_apis/projects?%24top=3&%24skip=3');
+        expect(await second.json()).toMatchObject({ count: 1, value: [{ name: 'Sandbox' }] });
+      } finally {
+        await own.stop();
+      }
+    });
+
     it('serves raw content for the legacy version parameter and text/plain', async () => {
       const repository = demoRepository('Mobile Apps', 'ios-app');
       const response = await get(
@@ -452,6 +465,45 @@ describe('AzureDevOpsSimulator', () => {
       } finally {
         await own.stop();
       }
+    });
+  });
+
+  describe('broker accept rules', () => {
+    const rules = [
+      { method: 'GET', path: '/:org/_apis/projects' },
+      { method: 'GET', path: '/:org/:project/_apis/git/repositories/:repo/items', valid: [{ queryParam: 'path', values: ['**/*.json'] }] },
+    ];
+
+    it('answers 401 "blocked" with the broker-relative URL for requests no rule allows, and passes the rest', async () => {
+      const own = await startDemo({ brokerTokens: ['broker-1'], brokerAcceptRules: rules });
+      const base = `${own.url}/broker/broker-1/demo`;
+      try {
+        expect((await fetch(`${base}/_apis/projects`)).status).toBe(200);
+        const blocked = await fetch(`${base}/Platform/_apis/git/repositories?includeHidden=true`);
+        expect(blocked.status).toBe(401);
+        expect(await blocked.json()).toEqual({
+          message: 'blocked',
+          reason: '[Websocket Flow][Blocked Request] Does not match any accept rule',
+          url: '/demo/Platform/_apis/git/repositories?includeHidden=true',
+        });
+        const items = `${base}/Platform/_apis/git/repositories/api/items`;
+        expect((await fetch(`${items}?path=%2Fcatalog-info.yaml`)).status).toBe(401);
+        expect((await fetch(`${items}?path=%2Fpackage.json`)).status).toBe(404);
+        // Requests with a PAT never pass a broker.
+        expect((await get(own, '/demo/Platform/_apis/git/repositories')).status).toBe(200);
+
+        own.setBrokerAcceptRules(undefined);
+        expect((await fetch(`${base}/Platform/_apis/git/repositories`)).status).toBe(200);
+      } finally {
+        await own.stop();
+      }
+    });
+
+    it('blocks one request as the broker would, through a fault', async () => {
+      simulator.addFault({ route: 'items', repository: 'api', times: 1, response: { type: 'brokerBlocked' } });
+      const blocked = await get(simulator, '/demo/Platform/_apis/git/repositories/api/items?path=x');
+      expect(blocked.status).toBe(401);
+      expect(await blocked.json()).toMatchObject({ message: 'blocked', url: '/demo/Platform/_apis/git/repositories/api/items?path=x' });
     });
   });
 

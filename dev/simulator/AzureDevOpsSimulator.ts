@@ -10,6 +10,7 @@ import {
   type AuthFailureMode,
   type SimulatedIdentity,
 } from './authentication';
+import { brokerBlockedReply, matchesAcceptRule, type BrokerAcceptRule } from './brokerAcceptRules';
 import { errorReply, organizationNotFound, projectNotFound, routeNotFound } from './azureDevOpsErrors';
 import { areaOptions, connectionData, project, projects, resourceAreas } from './coreRoutes';
 import { faultAction, FaultRegistry, type Fault, type FaultAction, type FaultSubject } from './faults';
@@ -37,11 +38,21 @@ export interface AzureDevOpsSimulatorOptions {
   tokens?: string[];
   /** Accepted tokens of `/broker/{brokerToken}/{organization}/…` URLs. */
   brokerTokens?: string[];
+  /**
+   * The broker client's accept rules: a broker request no rule allows is answered by the broker
+   * itself with 401 "blocked" and never reaches Azure DevOps. Absent, every request passes.
+   */
+  brokerAcceptRules?: BrokerAcceptRule[];
   /** Added to every answer. */
   latencyMs?: number;
   /** How a bad or missing PAT is answered. Defaults to `'203'`. */
   authFailure?: AuthFailureMode;
   throttle?: ThrottleOptions;
+  /**
+   * Announce further project pages in `x-ms-continuationtoken`. Some Azure DevOps Server versions
+   * never send it, so clients must page on with `$skip`. Defaults to true.
+   */
+  continuationTokens?: boolean;
   /** Keep {@link AzureDevOpsSimulator.requests}; turn off for long benchmarks. Defaults to true. */
   recordRequests?: boolean;
   /** Time source for throttling and pushes, so tests can move time without sleeping. Defaults to `Date.now`. */
@@ -110,8 +121,10 @@ export class AzureDevOpsSimulator {
   readonly #recordRequests: boolean;
   #tokens: Set<string>;
   #brokerTokens: Set<string>;
+  #brokerAcceptRules: BrokerAcceptRule[] | undefined;
   #latencyMs: number;
   #authFailure: AuthFailureMode;
+  #continuationTokens: boolean;
   #throttle: ThrottleBudget | undefined;
   #url = '';
   #stopping: Promise<void> | undefined;
@@ -121,8 +134,10 @@ export class AzureDevOpsSimulator {
     this.#store = new OrganizationStore(structuredClone(options.organizations), this.#clock);
     this.#tokens = new Set(options.tokens ?? ['sim-token']);
     this.#brokerTokens = new Set(options.brokerTokens ?? []);
+    this.#brokerAcceptRules = options.brokerAcceptRules;
     this.#latencyMs = options.latencyMs ?? 0;
     this.#authFailure = options.authFailure ?? '203';
+    this.#continuationTokens = options.continuationTokens ?? true;
     this.#recordRequests = options.recordRequests ?? true;
     this.setThrottle(options.throttle);
     this.#server = createServer((request, response) => void this.#handle(request, response));
@@ -207,12 +222,22 @@ export class AzureDevOpsSimulator {
     this.#brokerTokens = new Set(tokens);
   }
 
+  /** See {@link AzureDevOpsSimulatorOptions.brokerAcceptRules}; `undefined` lets every request pass. */
+  setBrokerAcceptRules(rules: BrokerAcceptRule[] | undefined): void {
+    this.#brokerAcceptRules = rules;
+  }
+
   setLatency(ms: number): void {
     this.#latencyMs = ms;
   }
 
   setAuthFailure(mode: AuthFailureMode): void {
     this.#authFailure = mode;
+  }
+
+  /** See {@link AzureDevOpsSimulatorOptions.continuationTokens}. */
+  setContinuationTokens(announce: boolean): void {
+    this.#continuationTokens = announce;
   }
 
   /** Starts throttling with fresh budgets and statistics, or stops it with `undefined`. */
@@ -272,7 +297,7 @@ export class AzureDevOpsSimulator {
       if (this.#stopping) return;
       const resolved = this.#resolve(method, target);
       const fault = this.#faults.take(resolved.subject);
-      if (fault && (await this.#applyFault(faultAction(fault), request, response, record))) return;
+      if (fault && (await this.#applyFault(faultAction(fault, brokerClientUrl(url)), request, response, record))) return;
       const { reply, delayMs } = this.#answer(request, url, target, resolved, record.time);
       await this.#sleep(delayMs);
       this.#write(response, record, reply);
@@ -324,6 +349,7 @@ export class AzureDevOpsSimulator {
     const broker =
       target.brokerToken === undefined ? undefined : this.#admitBroker(target.brokerToken, authorization);
     if (broker && !broker.ok) return answer(broker.reply);
+    if (broker && !this.#brokerAccepts(subject.method, url)) return answer(brokerBlockedReply(brokerClientUrl(url)));
     if (!organization) {
       return answer(
         target.organization === undefined
@@ -357,7 +383,9 @@ export class AzureDevOpsSimulator {
         identity,
       });
     }
-    return answer({ ...reply, headers: { ...reply.headers, ...rateLimitHeaders } }, delayMs);
+    const headers = { ...reply.headers, ...rateLimitHeaders };
+    if (!this.#continuationTokens) delete headers['x-ms-continuationtoken'];
+    return answer({ ...reply, headers }, delayMs);
   }
 
   /** A broker request is authenticated by the token in its path, and must carry no credentials of its own. */
@@ -365,6 +393,14 @@ export class AzureDevOpsSimulator {
     if (authorization !== undefined) return { ok: false, reply: brokerCarriesCredentialsReply() };
     if (!this.#brokerTokens.has(brokerToken)) return { ok: false, reply: unknownBrokerTokenReply() };
     return { ok: true, value: identityForBroker(brokerToken) };
+  }
+
+  /** Whether the broker client's accept rules let the request through to Azure DevOps. */
+  #brokerAccepts(method: string, url: URL): boolean {
+    const rules = this.#brokerAcceptRules;
+    if (!rules) return true;
+    const path = brokerClientUrl(url).split('?')[0];
+    return rules.some(rule => matchesAcceptRule(rule, method, path, url.searchParams));
   }
 
   #admitPat(authorization: string | undefined): Outcome<SimulatedIdentity> {
@@ -432,4 +468,13 @@ export class AzureDevOpsSimulator {
       this.#sleepers.set(timer, resolve);
     });
   }
+}
+
+/**
+ * The URL as the broker client sees it: the broker server strips `/broker/{token}` before
+ * forwarding. Other URLs are returned as they are.
+ */
+function brokerClientUrl(url: URL): string {
+  const path = /^\/broker\/[^/]+(\/.*)?$/i.exec(url.pathname)?.[1] ?? url.pathname;
+  return `${path || '/'}${url.search}`;
 }

@@ -1,4 +1,5 @@
 import { errorReply } from './azureDevOpsErrors';
+import { brokerBlockedReply } from './brokerAcceptRules';
 import type { SimulatedProject, SimulatedRepository } from './organization';
 import { html200Reply, JSON_CONTENT_TYPE, jsonReply, signInReply, type Reply } from './reply';
 import type { RouteName } from './requestTarget';
@@ -35,7 +36,9 @@ export type FaultResponse =
   /** Waits, then answers normally. */
   | { type: 'delay'; ms: number }
   /** 200 with an HTML page. */
-  | { type: 'html200' };
+  | { type: 'html200' }
+  /** 401 "blocked", as a Snyk Broker client answers a request none of its accept rules allows. */
+  | { type: 'brokerBlocked' };
 
 /** Which requests a fault hits; every field given must match. */
 export interface Fault {
@@ -117,7 +120,8 @@ export function matchesFault(fault: Fault, subject: FaultSubject): boolean {
   return true;
 }
 
-export function faultAction(response: FaultResponse): FaultAction {
+/** `url` is the request's path and query as the broker client would see them, for `brokerBlocked`. */
+export function faultAction(response: FaultResponse, url: string): FaultAction {
   switch (response.type) {
     case undefined:
       return { kind: 'reply', reply: rawReply(response) };
@@ -139,6 +143,8 @@ export function faultAction(response: FaultResponse): FaultAction {
       return { kind: 'hang' };
     case 'delay':
       return { kind: 'delay', ms: response.ms };
+    case 'brokerBlocked':
+      return { kind: 'reply', reply: brokerBlockedReply(url) };
   }
 }
 

@@ -5,6 +5,7 @@ export {
 } from './AzureDevOpsSimulator';
 export type { AuthFailureMode } from './authentication';
 export { errorEnvelope, type ErrorEnvelope } from './azureDevOpsErrors';
+export type { BrokerAcceptRule } from './brokerAcceptRules';
 export type { Fault, FaultResponse, ErrorFaultResponse, RawFaultResponse } from './faults';
 export {
   CATALOG_FILE_PATH,

@@ -23,6 +23,10 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   /** False makes the activity listing answer as Azure DevOps Server without analytics does. */
   activityAvailable = true;
   readonly activityCalls: Array<{ project: string; since: Date }> = [];
+  /** Project ids whose activity listing answers as for a project deleted since the listing: nothing changed. */
+  readonly deletedProjects = new Set<string>();
+  /** The `project` option of every repository listing asked for; undefined for the organization-wide one. */
+  readonly listingCalls: Array<string | undefined> = [];
 
   constructor(repositories: AzureDevOpsRepository[] = []) {
     this.repositories.push(...repositories);
@@ -35,6 +39,7 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   }
 
   async listRepositories(options: { project?: string } = {}): Promise<RepositoryListing> {
+    this.listingCalls.push(options.project);
     if (this.listingError) throw this.listingError;
     const repositories = this.repositories.filter(
       repository => !options.project || repository.project.id === options.project,
@@ -52,6 +57,7 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   async listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined> {
     this.activityCalls.push(options);
     if (!this.activityAvailable) return undefined;
+    if (this.deletedProjects.has(options.project)) return new Set();
     const inProject = this.repositories.filter(repository => repository.project.id === options.project);
     return new Set(
       inProject

@@ -60,6 +60,8 @@ export interface ReadFileOptions {
 export type AzureDevOpsErrorKind =
   /** 401, or 203 with the HTML sign-in page: the token is invalid, expired or lacks scopes. */
   | 'unauthorized'
+  /** 401 "blocked" from a Snyk Broker: none of its accept rules allows the request; the message names the rule to add. */
+  | 'blocked'
   /** 403. */
   | 'forbidden'
   /** 404 on something that must exist (the organization, a project). */
@@ -91,7 +93,9 @@ export interface AzureDevOpsApi {
   /**
    * Ids (lower case) of the repositories of one project with pushes since `since`, from Azure
    * DevOps' project analysis; `undefined` when the API is not available there (Azure DevOps
-   * Server without analytics, a token without access).
+   * Server without analytics, a token without access). A project deleted since it was listed
+   * (TF200016) had no pushes: an empty set. Throws `blocked` when a broker's accept rules leave
+   * the route out.
    */
   listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined>;
   /** HTTP requests and retries since the previous call, for each sync's summary line. */

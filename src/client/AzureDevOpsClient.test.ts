@@ -4,6 +4,7 @@
  */
 import { AzureDevOpsSimulator, generateOrganization, type SimulatedOrganization } from '../../dev/simulator';
 import { buildProfile, type ProfileOverrides } from '../__testUtils__/builders';
+import { acceptRulesWithout, MODULE_BROKER_ACCEPT_RULES } from '../__testUtils__/moduleBrokerAcceptRules';
 import { AzureDevOpsClient } from './AzureDevOpsClient';
 import type { AzureDevOpsError } from './AzureDevOpsError';
 import { RequestGate } from './RequestGate';
@@ -60,6 +61,7 @@ afterAll(() => simulator.stop());
 
 afterEach(() => {
   simulator.clearFaults();
+  simulator.setContinuationTokens(true);
   simulator.setAuthFailure('203');
   simulator.setTokens([TOKEN]);
 });
@@ -120,6 +122,31 @@ describe('AzureDevOpsClient against the simulator', () => {
     expect(simulator.countRequests('projects')).toBe(3);
   });
 
+  it('pages on with $skip when a full page of projects comes without a continuation token', async () => {
+    const client = await clientFor({ organization: 'big' });
+    simulator.setContinuationTokens(false);
+    simulator.resetRequests();
+    const projects = await client.listProjects();
+    expect(projects).toHaveLength(250);
+    expect(new Set(projects.map(project => project.id)).size).toBe(250);
+    const pages = simulator.requests.filter(request => request.route === 'projects');
+    expect(pages.map(request => [request.query.$top, request.query.$skip])).toEqual([
+      ['100', undefined],
+      ['100', '100'],
+      ['100', '200'],
+    ]);
+  });
+
+  it('fails rather than loop when a server ignores $skip and repeats a full page', async () => {
+    const client = await clientFor({ organization: 'big' });
+    simulator.setContinuationTokens(false);
+    const firstPage = Array.from({ length: 100 }, (_, index) => ({ id: `0f1e2d3c-0000-4000-8000-${String(index).padStart(12, '0')}`, name: `p${index}`, visibility: 'private' }));
+    simulator.addFault({ route: 'projects', response: { status: 200, body: { count: 100, value: firstPage } } });
+    const error = await failureOf(client.listProjects());
+    expect(error.kind).toBe('invalidResponse');
+    expect(error.message).toMatch(/listing projects failed: .*\$skip/);
+  });
+
   it.each([
     ['a file', {}, { kind: 'found', content: 'metadata:\n  name: storefront\n' }],
     ['a missing file', { path: '/nope.yaml' }, { kind: 'missing' }],
@@ -173,6 +200,32 @@ describe('AzureDevOpsClient against the simulator', () => {
     const error = await failureOf(client.listRepositories());
     expect(error.kind).toBe(kind);
     expect(error.message).toMatch(message);
+  });
+
+  describe('a 200 listing without a value array', () => {
+    const bodies = [['{}', {}], ['{"count":0}', { count: 0 }], ['{"value":null}', { value: null }]] as const;
+
+    it.each(bodies)('fails the repository listing for %s, naming the operation', async (_name, body) => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'repositories', response: { status: 200, body } });
+      const error = await failureOf(client.listRepositories({ project: 'Web Apps' }));
+      expect(error.kind).toBe('invalidResponse');
+      expect(error.message).toMatch(/listing repositories of project Web Apps failed: .*no "value" list/);
+    });
+
+    it.each(bodies)('fails the project listing for %s, naming the operation', async (_name, body) => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'projects', response: { status: 200, body } });
+      const error = await failureOf(client.listProjects());
+      expect(error.kind).toBe('invalidResponse');
+      expect(error.message).toMatch(/listing projects failed: .*no "value" list/);
+    });
+
+    it('still takes an empty value array for an empty listing', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'repositories', response: { status: 200, body: { count: 0, value: [] } } });
+      await expect(client.listRepositories()).resolves.toEqual({ repositories: [], malformed: [] });
+    });
   });
 
   it('retries transient faults a bounded number of times', async () => {
@@ -245,6 +298,20 @@ describe('AzureDevOpsClient against the simulator', () => {
       await expect(client.listChangedRepositoryIds({ project, since: new Date() })).resolves.toBeUndefined();
     });
 
+    it('says nothing changed in a project deleted since the listing (404 TF200016)', async () => {
+      const client = await clientFor();
+      simulator.resetRequests();
+      await expect(client.listChangedRepositoryIds({ project: '0f1e2d3c-0000-4000-8000-00000000dead', since: new Date() })).resolves.toEqual(new Set());
+      const asked = simulator.requests.filter(request => request.route === 'activityMetrics');
+      expect(asked.map(request => request.status)).toEqual([404]);
+    });
+
+    it('says it cannot tell on a 404 that is not about the project', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'activityMetrics', response: { type: 'error', status: 404, typeKey: 'RouteNotFoundException', message: 'no such route' } });
+      await expect(client.listChangedRepositoryIds({ project, since: new Date() })).resolves.toBeUndefined();
+    });
+
     it('says it cannot tell when the server has no project analysis area at all', async () => {
       const client = await clientFor();
       simulator.addFault({ route: 'areaOptions', response: { status: 404 } });
@@ -269,6 +336,48 @@ describe('AzureDevOpsClient against the simulator', () => {
         expect(request.path.startsWith(`/broker/${BROKER_TOKEN}/contoso/`)).toBe(true);
         expect(request.authorization).toBeUndefined();
       }
+    });
+
+    describe('with accept rules', () => {
+      afterEach(() => simulator.setBrokerAcceptRules(undefined));
+
+      it('works with exactly the rules the README lists', async () => {
+        simulator.setBrokerAcceptRules(MODULE_BROKER_ACCEPT_RULES);
+        const client = await clientFor({ token: undefined, broker });
+        const [project] = await client.listProjects();
+        await expect(client.listRepositories({ project: project.id })).resolves.toMatchObject({ malformed: [] });
+        await expect(client.readFile(storefront)).resolves.toMatchObject({ kind: 'found' });
+        await expect(client.listChangedRepositoryIds({ project: project.id, since: new Date() })).resolves.toBeInstanceOf(Set);
+      });
+
+      it.each([
+        ['the projects listing', 'GET /:org/_apis/projects', (client: AzureDevOpsClient) => client.listProjects()],
+        ['a repository listing', 'GET /:org/:project/_apis/git/repositories', (client: AzureDevOpsClient) => client.listRepositories({ project: 'Web Apps' })],
+        ['the Git area discovery', 'OPTIONS /:org/_apis/git', (client: AzureDevOpsClient) => client.listRepositories({ project: 'Web Apps' })],
+        ['a file read', 'GET /:org/:project/_apis/git/repositories/:repo/items', (client: AzureDevOpsClient) => client.readFile(storefront)],
+        ['the activity listing', 'GET /:org/:project/_apis/projectanalysis/repositoryactivity/metrics/repositories', (client: AzureDevOpsClient) => client.listChangedRepositoryIds({ project: 'Web Apps', since: new Date() })],
+      ])('names the accept rule to add when the broker blocks %s', async (_name, rule, call) => {
+        simulator.setBrokerAcceptRules(acceptRulesWithout(rule));
+        const client = await clientFor({ token: undefined, broker });
+        const error = await failureOf(call(client));
+        expect(error.kind).toBe('blocked');
+        expect(error.statusCode).toBe(401);
+        expect(error.message).toContain(`through the broker at ${new URL(simulator.url).host}`);
+        expect(error.message).toContain(`the broker blocked the request: none of its accept rules allows it; add one for ${rule}`);
+        expect(error.message).not.toContain(BROKER_TOKEN);
+      });
+
+      it('names the catalog file path the items rule must allow', async () => {
+        simulator.setBrokerAcceptRules(acceptRulesWithout('GET /:org/:project/_apis/git/repositories/:repo/items'));
+        const error = await failureOf((await clientFor({ token: undefined, broker })).readFile(storefront));
+        expect(error.message).toMatch(/add one for GET \/:org\/:project\/_apis\/git\/repositories\/:repo\/items with query parameter path=\/catalog-info\.yaml/);
+      });
+
+      it('takes a 401 "blocked" without a broker as a rejected token', async () => {
+        simulator.addFault({ route: 'repositories', response: { type: 'brokerBlocked' } });
+        const error = await failureOf((await clientFor()).listRepositories());
+        expect(error.kind).toBe('unauthorized');
+      });
     });
 
     it('keeps the broker token out of error messages, even when the server echoes the URL', async () => {

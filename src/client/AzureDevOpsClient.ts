@@ -16,8 +16,9 @@ import type {
 import { AreaApis } from './AreaApis';
 import { ClientErrors } from './ClientErrors';
 import { createWebApi } from './createWebApi';
-import { fileReadResultFromNotFound, parseErrorEnvelope } from './errorEnvelope';
+import { fileReadResultFromNotFound, isProjectMissing, parseErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
+import type { RawResponse } from './readResponse';
 import { changedRepositoryIdsFromJson, listValues, projectFromJson, repositoryFromJson } from './repositoryFromJson';
 import type { RequestGate } from './RequestGate';
 import { RESOURCES } from './resources';
@@ -89,21 +90,41 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   async listProjects(): Promise<AzureDevOpsProject[]> {
     const operation = 'listing projects';
     const projects: AzureDevOpsProject[] = [];
+    const seenIds = new Set<string>();
     let continuationToken: string | undefined;
+    let skip: number | undefined;
+    let received = 0;
     for (let page = 0; page < MAX_PROJECT_PAGES; page++) {
       const response = await this.#transport.get(await this.#areas.core(), RESOURCES.projects, operation, {
-        query: { $top: PROJECT_PAGE_SIZE, continuationToken },
+        query: { $top: PROJECT_PAGE_SIZE, $skip: skip, continuationToken },
       });
-      for (const item of listValues(this.#errors.expectJson(response, operation))) {
+      const items = this.#listValues(response, operation);
+      received += items.length;
+      let added = 0;
+      for (const item of items) {
         const project = projectFromJson(item);
-        if (project) projects.push(project);
+        if (!project || seenIds.has(project.id)) continue;
+        seenIds.add(project.id);
+        projects.push(project);
+        added++;
+      }
+      if (skip !== undefined && items.length > 0 && added === 0) {
+        throw this.#errors.create('invalidResponse', operation, `the page at $skip=${skip} repeats projects already listed; the server ignores $skip`);
       }
       const next = headerValue(response.headers, 'x-ms-continuationtoken');
-      if (!next) return projects;
-      if (next === continuationToken) {
-        throw this.#errors.create('invalidResponse', operation, 'the same continuation token came back twice');
+      if (next) {
+        if (next === continuationToken) {
+          throw this.#errors.create('invalidResponse', operation, 'the same continuation token came back twice');
+        }
+        continuationToken = next;
+        skip = undefined;
+        continue;
       }
-      continuationToken = next;
+      // Some Azure DevOps Server versions send no continuation token at all: a full page may not
+      // be the last one, so page on by offset until a short page.
+      if (items.length < PROJECT_PAGE_SIZE) return projects;
+      continuationToken = undefined;
+      skip = received;
     }
     throw this.#errors.create('invalidResponse', operation, `more than ${MAX_PROJECT_PAGES} pages`);
   }
@@ -115,12 +136,19 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       routeValues: { project: options.project },
     });
     const listing: RepositoryListing = { repositories: [], malformed: [] };
-    for (const item of listValues(this.#errors.expectJson(response, operation))) {
+    for (const item of this.#listValues(response, operation)) {
       const repository = repositoryFromJson(item, this.#organizationUrl);
       if (typeof repository === 'string') listing.malformed.push(repository);
       else listing.repositories.push(repository);
     }
     return listing;
+  }
+
+  /** The items of a 200 list answer; throws when the answer is an error or not a list. */
+  #listValues(response: RawResponse, operation: string): unknown[] {
+    const values = listValues(this.#errors.expectJson(response, operation));
+    if (!values) throw this.#errors.create('invalidResponse', operation, 'the answer has no "value" list', response.statusCode);
+    return values;
   }
 
   async readFile(options: ReadFileOptions): Promise<FileReadResult> {
@@ -157,8 +185,10 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
         // Hourly buckets: the finest the API offers, so the window is at most an hour wider than asked.
         query: { fromDate: options.since, aggregationType: 'hourly', $skip: skip, $top: ACTIVITY_PAGE_SIZE },
       });
+      // A project deleted since the listing has no pushes to report; its repositories leave with it.
+      if (response.statusCode === 404 && isProjectMissing(parseErrorEnvelope(response.body))) return changed;
       if (ANALYSIS_UNAVAILABLE_STATUS.has(response.statusCode)) return undefined;
-      const page = listValues(this.#errors.expectJson(response, operation));
+      const page = this.#listValues(response, operation);
       for (const id of changedRepositoryIdsFromJson(page)) changed.add(id);
       if (page.length < ACTIVITY_PAGE_SIZE) return changed;
     }

@@ -1,5 +1,6 @@
 import type { AzureDevOpsErrorKind } from './AzureDevOpsApi';
 import { AzureDevOpsError } from './AzureDevOpsError';
+import { brokerBlockedUrl } from './brokerBlock';
 import { parseErrorEnvelope, type ErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
 import type { RawResponse } from './readResponse';
@@ -74,6 +75,22 @@ export class ClientErrors {
       default:
         return this.create('invalidResponse', operation, `unexpected status ${statusCode}${detail}`, statusCode, envelope);
     }
+  }
+
+  /**
+   * The error of an answer the broker gave itself because no accept rule allows the request;
+   * undefined when the answer is something else, or the profile has no broker.
+   */
+  fromBrokerBlock(response: RawResponse, operation: string, acceptRule: () => string): AzureDevOpsError | undefined {
+    if (!this.#options.viaBroker) return undefined;
+    const url = brokerBlockedUrl(response);
+    if (url === undefined) return undefined;
+    return this.create(
+      'blocked',
+      operation,
+      `the broker blocked the request: none of its accept rules allows it; add one for ${acceptRule()} (see "Broker accept rules" in the README)${url ? `; blocked: ${url}` : ''}`,
+      response.statusCode,
+    );
   }
 
   /** The error a thrown request means: a timeout, a network fault, or a bad answer. */

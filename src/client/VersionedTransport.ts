@@ -1,4 +1,5 @@
 import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
+import { acceptRuleFor } from './brokerBlock';
 import type { ClientErrors } from './ClientErrors';
 import { readResponse, type RawResponse } from './readResponse';
 import { isLocationNotFound, probeWhyDiscoveryFailed, responseFromLibraryError } from './responseFromLibraryError';
@@ -37,7 +38,8 @@ export class VersionedTransport {
    * before then each send their own OPTIONS (up to `concurrency` of them): the first request of
    * each API client goes alone, the others wait for it.
    *
-   * @throws AzureDevOpsError when no answer came (timeout, network fault) after the gate's retries.
+   * @throws AzureDevOpsError when no answer came (timeout, network fault) after the gate's retries,
+   *   or a broker blocked the request (kind `blocked`, naming the accept rule to add).
    */
   async get(api: ClientApiBase, resource: Resource, operation: string, request: VersionedRequest): Promise<RawResponse> {
     const first = this.#firstRequests.get(api);
@@ -59,7 +61,7 @@ export class VersionedTransport {
 
   async #send(api: ClientApiBase, resource: Resource, operation: string, request: VersionedRequest): Promise<RawResponse> {
     try {
-      return await this.#gate.run(async () => {
+      const { phase, ...response } = await this.#gate.run(async () => {
         let versioning: { apiVersion?: string; requestUrl?: string };
         try {
           versioning = await api.vsoClient.getVersioningData(
@@ -71,15 +73,20 @@ export class VersionedTransport {
           );
         } catch (error) {
           const failure = responseFromLibraryError(error);
-          if (failure) return failure;
-          if (isLocationNotFound(error)) return probeWhyDiscoveryFailed(api.http, api.baseUrl, this.#timeoutMs);
+          if (failure) return { ...failure, phase: 'discovery' as const };
+          if (isLocationNotFound(error)) {
+            return { ...(await probeWhyDiscoveryFailed(api.http, api.baseUrl, this.#timeoutMs)), phase: 'discovery' as const };
+          }
           throw error;
         }
-        const response = await api.http.get(versioning.requestUrl ?? '', {
+        const sent = await api.http.get(versioning.requestUrl ?? '', {
           Accept: api.createAcceptHeader('application/json', versioning.apiVersion),
         });
-        return readResponse(response, this.#timeoutMs);
+        return { ...(await readResponse(sent, this.#timeoutMs)), phase: 'request' as const };
       }, isRetryableError);
+      const blocked = this.#errors.fromBrokerBlock(response, operation, () => acceptRuleFor(resource, request.query, phase));
+      if (blocked) throw blocked;
+      return response;
     } catch (error) {
       throw this.#errors.fromThrown(error, operation);
     }

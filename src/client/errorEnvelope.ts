@@ -45,3 +45,15 @@ export function fileReadResultFromNotFound(envelope: ErrorEnvelope | undefined):
       return undefined;
   }
 }
+
+/**
+ * Whether an error envelope says the project does not exist (TF200016), as Azure DevOps answers a
+ * project-scoped route for a project deleted since it was listed.
+ */
+export function isProjectMissing(envelope: ErrorEnvelope | undefined): boolean {
+  return (
+    envelope?.typeKey === 'ProjectDoesNotExistWithNameException' ||
+    envelope?.typeKey === 'ProjectDoesNotExistException' ||
+    envelope?.message?.startsWith('TF200016') === true
+  );
+}

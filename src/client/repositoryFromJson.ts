@@ -6,9 +6,13 @@
 import { isRecord } from '../common/isRecord';
 import type { AzureDevOpsProject, AzureDevOpsRepository } from './AzureDevOpsApi';
 
-/** The `value` array of a list answer (`{ count, value }`); empty when there is none. */
-export function listValues(body: unknown): unknown[] {
-  return isRecord(body) && Array.isArray(body.value) ? body.value : [];
+/**
+ * The `value` array of a list answer (`{ count, value }`), or undefined when the body has none: a
+ * proxy's `{}` or a `{"value":null}` is a malformed answer, not an empty list, and reading it as
+ * empty would delete every entity of the profile.
+ */
+export function listValues(body: unknown): unknown[] | undefined {
+  return isRecord(body) && Array.isArray(body.value) ? body.value : undefined;
 }
 
 /** A `TeamProjectReference`, or undefined when it lacks an id or a name. */

@@ -4,18 +4,36 @@
  * discovery of an area) resolves them exactly as it would its own calls.
  */
 
-/** One REST resource: its area, its location id within the area, and the api-version asked for. */
+/**
+ * One REST resource: its area, its location id within the area, the api-version asked for, and
+ * the path a broker accept rule must allow for it (in the broker's `accept.json` syntax, with the
+ * query parameters the rule must also allow, as the module sends them through a broker).
+ */
 export interface Resource {
   area: string;
   locationId: string;
   apiVersion: string;
+  brokerPath: string;
+  brokerQueryParameters?: readonly string[];
 }
 
 export const RESOURCES = {
-  projects: { area: 'core', locationId: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', apiVersion: '7.2-preview.4' },
-  repositories: { area: 'git', locationId: '225f7195-f9c7-4d14-ab28-a83f7ff77e1f', apiVersion: '7.2-preview.2' },
-  items: { area: 'git', locationId: 'fb93c0db-47ed-4a31-8c20-47552878fb44', apiVersion: '7.2-preview.1' },
-  activityMetrics: { area: 'projectanalysis', locationId: 'df7fbbca-630a-40e3-8aa3-7a3faf66947e', apiVersion: '7.2-preview.1' },
+  projects: { area: 'core', locationId: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', apiVersion: '7.2-preview.4', brokerPath: '/:org/_apis/projects' },
+  // Through a broker, repositories are only ever listed per project.
+  repositories: { area: 'git', locationId: '225f7195-f9c7-4d14-ab28-a83f7ff77e1f', apiVersion: '7.2-preview.2', brokerPath: '/:org/:project/_apis/git/repositories' },
+  items: {
+    area: 'git',
+    locationId: 'fb93c0db-47ed-4a31-8c20-47552878fb44',
+    apiVersion: '7.2-preview.1',
+    brokerPath: '/:org/:project/_apis/git/repositories/:repo/items',
+    brokerQueryParameters: ['path'],
+  },
+  activityMetrics: {
+    area: 'projectanalysis',
+    locationId: 'df7fbbca-630a-40e3-8aa3-7a3faf66947e',
+    apiVersion: '7.2-preview.1',
+    brokerPath: '/:org/:project/_apis/projectanalysis/repositoryactivity/metrics/repositories',
+  },
 } as const satisfies Record<string, Resource>;
 
 /** Resource area ids, for the organization-level `ResourceAreas` lookup of each area's base URL. */

@@ -1,6 +1,6 @@
 import type { AzureDevOpsApi, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { ProfileConfig } from '../config/types';
-import { repositoryExclusionReason, type ExclusionReason } from './repositoryExclusionReason';
+import { projectExclusionReason, repositoryExclusionReason, type ExclusionReason } from './repositoryExclusionReason';
 
 /** Every repository a profile should emit, and what was set aside on the way. */
 export interface DiscoveredRepositories {
@@ -22,8 +22,14 @@ export async function discoverRepositories(
   profile: Pick<ProfileConfig, 'broker' | 'filters'>,
 ): Promise<DiscoveredRepositories> {
   const listings = profile.broker
-    ? // Broker clients only accept the per-project listing (Snyk's accept rules), so go project by project.
-      await Promise.all((await api.listProjects()).map(project => api.listRepositories({ project: project.id })))
+    ? // Broker clients only accept the per-project listing (Snyk's accept rules), so go project by
+      // project, skipping the projects the filters leave out: their repositories would all be
+      // excluded, and asking for them costs a request each and may need accept rules never granted.
+      await Promise.all(
+        (await api.listProjects())
+          .filter(project => !projectExclusionReason(project.name, profile.filters))
+          .map(project => api.listRepositories({ project: project.id })),
+      )
     : [await api.listRepositories()];
 
   const result: DiscoveredRepositories = { repositories: [], seen: 0, excluded: {}, malformed: [] };

@@ -11,6 +11,7 @@ import {
   buildRepository,
   type ProfileOverrides,
 } from '../__testUtils__/builders';
+import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import { AzureDevOpsRepositoriesProvider } from './AzureDevOpsRepositoriesProvider';
 
 const withFile = buildRepository({ id: 'repo-1', name: 'payments-api' });
@@ -112,6 +113,32 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     await sync(context);
     expect(context.connection.applyMutation).not.toHaveBeenCalled();
     expect(context.logger.error).toHaveBeenCalledWith(expect.stringContaining(error.message));
+  });
+
+  it('emits a repository without context, with one warning naming the path and the accept rule, when a broker blocks its file', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    const blocked = new AzureDevOpsError({
+      kind: 'blocked',
+      statusCode: 401,
+      message: 'Azure DevOps organization acme through the broker at broker.example.com: reading /catalog-info.yaml of repository repo-1 in project Payments failed: the broker blocked the request: none of its accept rules allows it; add one for GET /:org/:project/_apis/git/repositories/:repo/items with query parameter path=/catalog-info.yaml',
+    });
+    context.api.fileErrors.set(withFile.id, blocked);
+    await sync(context);
+
+    const [[mutation]] = context.connection.applyMutation.mock.calls;
+    expect(mutation.type).toBe('full');
+    const entities = mutationEntities(context.connection);
+    expect(entities.map(entity => entity.spec.repository).sort()).toEqual(['docs', 'payments-api']);
+    expect(byRepository(entities, 'payments-api')?.spec.applicationContext).toBeUndefined();
+    expect(context.logger.error).not.toHaveBeenCalled();
+    expect(context.logger.warn.mock.calls).toEqual([
+      [
+        expect.stringMatching(
+          /^Profile acme, project Payments, repository payments-api, path catalog-info.yaml: .*add one for GET \/:org\/:project\/_apis\/git\/repositories\/:repo\/items with query parameter path=\/catalog-info.yaml.*; the repository is emitted without application context$/,
+        ),
+      ],
+    ]);
   });
 
   it('keeps the last known context when a file read fails transiently', async () => {

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { azureDevOpsError, FakeAzureDevOpsApi } from '../__testUtils__/FakeAzureDevOpsApi';
-import { buildProfile, buildRepository, type ProfileOverrides } from '../__testUtils__/builders';
+import { buildProfile, buildRepository, PROJECT_ID, type ProfileOverrides } from '../__testUtils__/builders';
+import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import { ChangeTracker, type ChangedRepositories } from './ChangeTracker';
 
 const HOUR = 60 * 60 * 1000;
@@ -67,7 +68,7 @@ const rows: Row[] = [
     },
     expected: 'all',
     windows: ['2026-11-27T09:00:00.000Z'],
-    info: /^Profile acme: Azure DevOps project analysis is not available to this token or server; every sync reads every catalog file$/,
+    info: /^Profile acme: Azure DevOps project analysis is not available to this token or server; every sync reads every catalog file until it is asked again in 24 hours$/,
   },
   {
     name: 'the activity listing throws: all, with one warning',
@@ -111,9 +112,51 @@ describe('ChangeTracker', () => {
     expect(logger.warn.mock.calls).toEqual(row.warn ? [[expect.stringMatching(row.warn)]] : []);
   });
 
-  it('stops asking, and says so no more, once project analysis is unavailable', async () => {
+  it('stops asking once project analysis is unavailable, and asks again a full-read interval later', async () => {
     const api = new FakeAzureDevOpsApi([pushedTo]);
     api.activityAvailable = false;
+    const logger = mockServices.logger.mock();
+    const tracker = new ChangeTracker({ profile: buildProfile() });
+    tracker.recordCleanSync({ startedAt: T0, changed: 'all' });
+
+    for (const startedAt of [T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR, T0 + 24 * HOUR]) {
+      await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt, logger })).resolves.toBe('all');
+      tracker.recordCleanSync({ startedAt, changed: 'all' });
+    }
+    expect(api.activityCalls).toHaveLength(1);
+    expect(logger.info).toHaveBeenCalledTimes(1);
+
+    // A day after it was found unavailable (the daily full read has come round): asked again, and it answers.
+    api.activityAvailable = true;
+    api.pushes.set(pushedTo.id, T0 + 24 * HOUR + HOUR / 2);
+    await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: T0 + 25 * HOUR, logger })).resolves.toEqual(
+      new Set([pushedTo.id.toLowerCase()]),
+    );
+    expect(api.activityCalls).toHaveLength(2);
+  });
+
+  it('takes a project deleted since the listing as nothing changed there, and keeps asking', async () => {
+    const gone = buildRepository({ id: 'repo-3', name: 'orphan', project: { id: 'deleted-project', name: 'Gone', visibility: 'private' } });
+    const api = new FakeAzureDevOpsApi([pushedTo]);
+    api.deletedProjects.add('deleted-project');
+    api.pushes.set(pushedTo.id, T0 + HOUR / 2);
+    const logger = mockServices.logger.mock();
+    const tracker = new ChangeTracker({ profile: buildProfile() });
+    tracker.recordCleanSync({ startedAt: T0, changed: 'all' });
+
+    for (const startedAt of [T0 + HOUR, T0 + 2 * HOUR]) {
+      await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo, gone], startedAt, logger })).resolves.toEqual(new Set(['repo-1']));
+      tracker.recordCleanSync({ startedAt, changed: new Set(['repo-1']) });
+    }
+    expect(api.activityCalls.map(call => call.project).sort()).toEqual(['deleted-project', 'deleted-project', PROJECT_ID, PROJECT_ID]);
+    expect(logger.info).not.toHaveBeenCalled();
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('takes an activity listing a broker blocks as unavailable for a day, with one warning naming the rule', async () => {
+    const api = new FakeAzureDevOpsApi([pushedTo]);
+    const blocked = new AzureDevOpsError({ kind: 'blocked', statusCode: 401, message: 'the broker blocked the request: none of its accept rules allows it; add one for GET /:org/:project/_apis/projectanalysis/repositoryactivity/metrics/repositories' });
+    const listing = jest.spyOn(api, 'listChangedRepositoryIds').mockRejectedValue(blocked);
     const logger = mockServices.logger.mock();
     const tracker = new ChangeTracker({ profile: buildProfile() });
     tracker.recordCleanSync({ startedAt: T0, changed: 'all' });
@@ -122,8 +165,14 @@ describe('ChangeTracker', () => {
       await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt, logger })).resolves.toBe('all');
       tracker.recordCleanSync({ startedAt, changed: 'all' });
     }
-    expect(api.activityCalls).toHaveLength(1);
-    expect(logger.info).toHaveBeenCalledTimes(1);
+    expect(listing).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls).toEqual([
+      [
+        expect.stringMatching(
+          /^Profile acme: the broker does not let project analysis through, so every sync reads every catalog file until it is asked again in 24 hours: .*add one for GET \/:org\/:project\/_apis\/projectanalysis/,
+        ),
+      ],
+    ]);
   });
 
   it('asks again after a failed activity listing', async () => {

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyError } from '@backstage/errors';
 import type { AzureDevOpsApi, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import type { ProfileConfig } from '../config/types';
 import { detectChangedRepositories } from '../discovery/detectChangedRepositories';
 
@@ -28,8 +29,12 @@ export class ChangeTracker {
   /** Start of the last sync that read every repository it needed to; the next activity window opens there. */
   #lastSyncStartedAt?: number;
   #lastFullReadAt?: number;
-  /** Set once project analysis said it is not available, so later syncs do not ask again. */
-  #activityUnavailable = false;
+  /**
+   * Until when project analysis is taken as unavailable, so syncs meanwhile do not ask again. It
+   * lasts one full-read interval, not until restart: a token granted access, an analytics job
+   * back up or a broker rule added is then noticed at the next daily full read.
+   */
+  #activityUnavailableUntil?: number;
 
   constructor(options: { profile: ProfileConfig }) {
     this.#profile = options.profile;
@@ -48,17 +53,29 @@ export class ChangeTracker {
   }): Promise<ChangedRepositories> {
     const { api, repositories, startedAt, logger } = options;
     const last = this.#lastSyncStartedAt;
-    if (!this.#profile.backstageCatalog.enabled || this.#activityUnavailable || last === undefined) return 'all';
+    if (!this.#profile.backstageCatalog.enabled || last === undefined) return 'all';
+    if (this.#activityUnavailableUntil !== undefined && startedAt < this.#activityUnavailableUntil) return 'all';
     if (this.#lastFullReadAt === undefined || startedAt - this.#lastFullReadAt >= FULL_READ_INTERVAL_MS) return 'all';
     try {
       const changed = await detectChangedRepositories(api, repositories, new Date(last - ACTIVITY_WINDOW_MARGIN_MS));
-      if (changed) return changed;
-      this.#activityUnavailable = true;
+      if (changed) {
+        this.#activityUnavailableUntil = undefined;
+        return changed;
+      }
+      this.#activityUnavailableUntil = startedAt + FULL_READ_INTERVAL_MS;
       logger.info(
-        `Profile ${this.#profile.id}: Azure DevOps project analysis is not available to this token or server; every sync reads every catalog file`,
+        `Profile ${this.#profile.id}: Azure DevOps project analysis is not available to this token or server; every sync reads every catalog file until it is asked again in 24 hours`,
       );
     } catch (error) {
-      logger.warn(`Profile ${this.#profile.id}: listing repository activity failed, reading every catalog file: ${stringifyError(error)}`);
+      if (error instanceof AzureDevOpsError && error.kind === 'blocked') {
+        // Asking again every sync would only repeat the warning until the broker's rules change.
+        this.#activityUnavailableUntil = startedAt + FULL_READ_INTERVAL_MS;
+        logger.warn(
+          `Profile ${this.#profile.id}: the broker does not let project analysis through, so every sync reads every catalog file until it is asked again in 24 hours: ${error.message}`,
+        );
+      } else {
+        logger.warn(`Profile ${this.#profile.id}: listing repository activity failed, reading every catalog file: ${stringifyError(error)}`);
+      }
     }
     return 'all';
   }

@@ -13,7 +13,10 @@ export type CatalogFileOutcome =
   | { kind: 'absent'; reason: string }
   /** The file was read and parsed. */
   | { kind: 'read'; facts: CatalogFileFacts; documents: Array<Record<string, unknown>> }
-  /** The file is there but cannot be used (does not parse, too large): no context, one warning. */
+  /**
+   * The file is there but cannot be used (does not parse, too large, a broker will not let it
+   * through): no context, one warning.
+   */
   | { kind: 'unusable'; reason: string }
   /** The repository disappeared between listing and reading. */
   | { kind: 'repositoryGone' }
@@ -26,6 +29,9 @@ const SYNC_STOPPING_KINDS: ReadonlySet<AzureDevOpsErrorKind> = new Set(['unautho
 /**
  * Reads and parses one repository's catalog file. Never throws for data problems; rethrows only
  * the failures that make every other read fail too (`SYNC_STOPPING_KINDS`) and must abort the sync.
+ * A read a broker blocks is no rejected token: it is this file the broker's accept rules leave
+ * out, a lasting configuration matter, so the repository goes on without context rather than
+ * waiting on a last known state (which would keep every later sync a delta one).
  */
 export async function readCatalogFile(
   api: AzureDevOpsApi,
@@ -47,6 +53,7 @@ export async function readCatalogFile(
       maxBytes: options.maxFileBytes,
     });
   } catch (error) {
+    if (error instanceof AzureDevOpsError && error.kind === 'blocked') return { kind: 'unusable', reason: error.message };
     if (error instanceof AzureDevOpsError && !SYNC_STOPPING_KINDS.has(error.kind)) return { kind: 'failed', error };
     throw error;
   }

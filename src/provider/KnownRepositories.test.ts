@@ -20,7 +20,8 @@ const read: KnownOutcome = {
 };
 const absent: KnownOutcome = { kind: 'absent', reason: 'no catalog-info.yaml on main' };
 const unusable: KnownOutcome = { kind: 'unusable', reason: 'the file does not parse: bad indentation' };
-const failed: CatalogFileOutcome = { kind: 'failed', error: azureDevOpsError('timeout') };
+const failed: CatalogFileOutcome = { kind: 'failed', error: azureDevOpsError('timeout'), transient: true };
+const forbidden: CatalogFileOutcome = { kind: 'failed', error: azureDevOpsError('forbidden', 403), transient: false };
 
 function setup() {
   const logger = mockServices.logger.mock();
@@ -75,6 +76,42 @@ describe('KnownRepositories', () => {
       expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
     });
 
+    it('holds a repository back for one passing fault only, then emits it without context', () => {
+      const { logger, known } = setup();
+      expect(known.settle(repository, failed, logger)).toBe('unknown');
+      logger.warn.mockClear();
+
+      const second = known.settle(repository, failed, logger);
+      expect(second).toEqual({ kind: 'unusable', reason: 'the catalog file is unreadable: simulated timeout' });
+      expect(logged(logger).warn).toEqual([
+        `${WHERE}: reading the catalog file failed again; the repository is emitted without application context until a read succeeds: simulated timeout`,
+      ]);
+      // Read again next sync, and from now on a failure falls back to that outcome.
+      expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
+      expect(known.settle(repository, failed, logger)).toBe(second);
+    });
+
+    it('never holds a repository back for a lasting failure (403) with nothing known', () => {
+      const { logger, known } = setup();
+      expect(known.settle(repository, forbidden, logger)).toEqual({
+        kind: 'unusable',
+        reason: 'the catalog file is unreadable: simulated forbidden (403)',
+      });
+      expect(logged(logger).warn).toEqual([
+        `${WHERE}: reading the catalog file failed and will not pass by itself; the repository is emitted without application context until a read succeeds: simulated forbidden (403)`,
+      ]);
+      expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
+      known.settle(repository, read, logger);
+      expect(known.reusableOutcome(repository, new Set())).toBe(read);
+    });
+
+    it('counts a passing fault afresh once the repository was forgotten', () => {
+      const { logger, known } = setup();
+      known.settle(repository, failed, logger);
+      known.retainOnly(new Set());
+      expect(known.settle(repository, failed, logger)).toBe('unknown');
+    });
+
     it('falls back to the last known outcome on a failed read, and marks it stale until a read succeeds', () => {
       const { logger, known } = setup();
       known.settle(repository, read, logger);
@@ -85,8 +122,9 @@ describe('KnownRepositories', () => {
         `${WHERE}: reading the catalog file failed, keeping the last known context: simulated timeout`,
       ]);
       expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
-      // A second failure still has the outcome to fall back to.
+      // A second failure, or a lasting one, still has the outcome to fall back to.
       expect(known.settle(repository, failed, logger)).toBe(read);
+      expect(known.settle(repository, forbidden, logger)).toBe(read);
 
       known.settle(repository, absent, logger);
       expect(known.reusableOutcome(repository, new Set())).toBe(absent);

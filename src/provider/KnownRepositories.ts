@@ -28,6 +28,8 @@ interface KnownRepository {
 export class KnownRepositories {
   readonly #profile: ProfileConfig;
   readonly #known = new Map<string, KnownRepository>();
+  /** Repositories whose read failed once with nothing known: a second failure no longer holds them back. */
+  readonly #failedUnknown = new Set<string>();
 
   constructor(options: { profile: ProfileConfig }) {
     this.#profile = options.profile;
@@ -46,8 +48,10 @@ export class KnownRepositories {
 
   /**
    * Decides what a repository's file contributes, logging once per problem, and remembers it. A
-   * failed read falls back to the last known outcome, marked stale; with nothing known the
-   * repository is `unknown`. A repository deleted since it was listed is `gone`.
+   * failed read falls back to the last known outcome, marked stale. With nothing known, a passing
+   * fault makes the repository `unknown` once (its entity is left as it is); a second one, or a
+   * lasting failure, emits it without context, so no repository holds the profile's deletions
+   * back for more than one sync. A repository deleted since it was listed is `gone`.
    */
   settle(
     repository: AzureDevOpsRepository,
@@ -61,12 +65,25 @@ export class KnownRepositories {
         return 'gone';
       case 'failed': {
         const known = this.#known.get(repository.id);
+        if (known) {
+          logger.warn(`${where}: reading the catalog file failed, keeping the last known context: ${outcome.error.message}`);
+          this.#known.set(repository.id, { ...known, stale: true });
+          return known.outcome;
+        }
+        // Nothing known: hold the entity back once for a passing fault, never for a lasting one,
+        // or every later sync would be a delta and deletions would never apply.
+        if (outcome.transient && !this.#failedUnknown.has(repository.id)) {
+          this.#failedUnknown.add(repository.id);
+          logger.warn(`${where}: reading the catalog file failed, leaving its entity unchanged: ${outcome.error.message}`);
+          return 'unknown';
+        }
+        const why = outcome.transient ? 'failed again' : 'failed and will not pass by itself';
         logger.warn(
-          `${where}: reading the catalog file failed, ${known ? 'keeping the last known context' : 'leaving its entity unchanged'}: ${outcome.error.message}`,
+          `${where}: reading the catalog file ${why}; the repository is emitted without application context until a read succeeds: ${outcome.error.message}`,
         );
-        if (!known) return 'unknown';
-        this.#known.set(repository.id, { ...known, stale: true });
-        return known.outcome;
+        const unreadable: KnownOutcome = { kind: 'unusable', reason: `the catalog file is unreadable: ${outcome.error.message}` };
+        this.#known.set(repository.id, { branch: repository.defaultBranch, outcome: unreadable, stale: true });
+        return unreadable;
       }
       case 'unusable':
         logger.warn(`${where}: ${outcome.reason}; the repository is emitted without application context`);
@@ -78,6 +95,7 @@ export class KnownRepositories {
         for (const ignored of outcome.facts.ignored) logger.debug(`${where}: ${ignored.reason}`);
         break;
     }
+    this.#failedUnknown.delete(repository.id);
     this.#known.set(repository.id, { branch: repository.defaultBranch, outcome });
     return outcome;
   }
@@ -85,5 +103,6 @@ export class KnownRepositories {
   /** Forgets the repositories not in `ids`, so the cache never outgrows the organization. */
   retainOnly(ids: ReadonlySet<string>): void {
     for (const id of this.#known.keys()) if (!ids.has(id)) this.#known.delete(id);
+    for (const id of this.#failedUnknown) if (!ids.has(id)) this.#failedUnknown.delete(id);
   }
 }

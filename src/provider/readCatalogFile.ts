@@ -20,8 +20,15 @@ export type CatalogFileOutcome =
   | { kind: 'unusable'; reason: string }
   /** The repository disappeared between listing and reading. */
   | { kind: 'repositoryGone' }
-  /** Reading failed; the last known context, if any, must be kept. */
-  | { kind: 'failed'; error: AzureDevOpsError };
+  /**
+   * Reading failed; the last known context, if any, must be kept. `transient` failures (throttling,
+   * 5xx, timeouts, network) may pass by the next sync; the others (403, a 404 without a `typeKey`,
+   * an answer that is no file) will not, so they never hold a repository back.
+   */
+  | { kind: 'failed'; error: AzureDevOpsError; transient: boolean };
+
+/** Failures that may be gone by the next sync. */
+const TRANSIENT_KINDS: ReadonlySet<AzureDevOpsErrorKind> = new Set(['throttled', 'serverError', 'timeout', 'network']);
 
 /** A rejected token, or a pause longer than allowed: no later read can succeed in this sync. */
 const SYNC_STOPPING_KINDS: ReadonlySet<AzureDevOpsErrorKind> = new Set(['unauthorized', 'throttledTooLong']);
@@ -54,7 +61,9 @@ export async function readCatalogFile(
     });
   } catch (error) {
     if (error instanceof AzureDevOpsError && error.kind === 'blocked') return { kind: 'unusable', reason: error.message };
-    if (error instanceof AzureDevOpsError && !SYNC_STOPPING_KINDS.has(error.kind)) return { kind: 'failed', error };
+    if (error instanceof AzureDevOpsError && !SYNC_STOPPING_KINDS.has(error.kind)) {
+      return { kind: 'failed', error, transient: TRANSIENT_KINDS.has(error.kind) };
+    }
     throw error;
   }
 

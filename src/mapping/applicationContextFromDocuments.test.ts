@@ -39,6 +39,7 @@ describe('applicationContextFromDocuments', () => {
       namespace: 'default',
       ignored: [],
       declaredEntities: ['component:default/payments-api'],
+      warnings: [],
     });
   });
 
@@ -157,11 +158,12 @@ describe('applicationContextFromDocuments', () => {
       namespace: 'payments',
       ignored: [],
       declaredEntities: ['component:payments/payments-api'],
+      warnings: [],
     });
   });
 
   it('has nothing for a file without documents', () => {
-    expect(extract([])).toEqual({ namespace: 'default', ignored: [], declaredEntities: [] });
+    expect(extract([])).toEqual({ namespace: 'default', ignored: [], declaredEntities: [], warnings: [] });
   });
 
   it.each([
@@ -185,6 +187,32 @@ describe('applicationContextFromDocuments', () => {
     const document = { ...buildCatalogDocument(), ...override };
 
     expect(extract([document]).declaredEntities).toEqual([]);
+  });
+
+  it.each([
+    ['a name with spaces', { metadata: { name: 'my service' } }, 'Component:default/my service'],
+    ['a name of 70 characters', { metadata: { name: 'a'.repeat(70) } }, `Component:default/${'a'.repeat(70)}`],
+    ['a name with a slash', { metadata: { name: 'team/a' } }, 'Component:default/team/a'],
+    ['a namespace with an underscore', { metadata: { namespace: 'bad_ns' } }, 'Component:bad_ns/payments-api'],
+    ['a namespace of 64 characters', { metadata: { namespace: 'n'.repeat(64) } }, `Component:${'n'.repeat(64)}/payments-api`],
+    ['a kind with a dash', { kind: 'My-Kind' }, 'My-Kind:default/payments-api'],
+    ['a control character in the name', { metadata: { name: 'evil\nline' } }, 'Component:default/evil\nline'],
+  ])('leaves out a declared entity with %s, with one warning, and keeps the rest', (_name, overrides, shown) => {
+    const bad = buildCatalogDocument(overrides);
+    const good = buildCatalogDocument({ kind: 'API', metadata: { name: 'payments-openapi' } });
+
+    const result = extract([good, bad]);
+
+    expect(result.declaredEntities).toEqual(['api:default/payments-openapi']);
+    expect(result.warnings).toEqual([`declared entity ${JSON.stringify(shown)} is not a valid entity ref; left out`]);
+  });
+
+  it('cuts a long invalid name in its warning', () => {
+    const result = extract([buildCatalogDocument({ metadata: { name: 'x '.repeat(5000) } })]);
+
+    expect(result.warnings).toEqual([
+      `declared entity ${JSON.stringify(`Component:default/${'x '.repeat(41)}…`)} is not a valid entity ref; left out`,
+    ]);
   });
 
   it('declares each entity once', () => {

@@ -1,6 +1,8 @@
-import { DEFAULT_NAMESPACE, stringifyEntityRef } from '@backstage/catalog-model';
+import { DEFAULT_NAMESPACE } from '@backstage/catalog-model';
 import { isRecord } from '../common/isRecord';
 import type { ApplicationContextAttribute, ApplicationContextAttributeId } from '../config/types';
+import { entityRefFromParts } from './entityRefFromValue';
+import { quoted } from './quoted';
 import type { ApplicationContext } from './RepositoryEntity';
 
 /** Options of {@link applicationContextFromDocuments}. */
@@ -29,8 +31,14 @@ export interface CatalogFileFacts {
   namespace: string;
   /** Attributes found but not usable; the caller logs them at debug level. */
   ignored: IgnoredAttribute[];
-  /** Full refs of every entity the file declares (any kind), in file order, without duplicates. */
+  /**
+   * Full refs of every entity the file declares (any kind), in file order, without duplicates;
+   * only refs the catalog's rules allow, so that one bad document cannot get the repository's own
+   * entity refused.
+   */
   declaredEntities: string[];
+  /** What was left out because the file got it wrong, one line each; the caller logs them as warnings. */
+  warnings: string[];
 }
 
 /** The keys of {@link ApplicationContext} that attributes fill. */
@@ -65,10 +73,10 @@ export function applicationContextFromDocuments(
   documents: ReadonlyArray<Record<string, unknown>>,
   options: ApplicationContextFromDocumentsOptions,
 ): CatalogFileFacts {
-  const declaredEntities = declaredEntityRefs(documents);
+  const { declaredEntities, warnings } = declaredEntityRefs(documents);
   const chosen = documents.find(document => document.kind === CONTEXT_KIND) ?? documents[0];
   if (!chosen) {
-    return { namespace: DEFAULT_NAMESPACE, ignored: [], declaredEntities };
+    return { namespace: DEFAULT_NAMESPACE, ignored: [], declaredEntities, warnings };
   }
 
   const found: Partial<Record<ContextValueKey, string>> = {};
@@ -98,13 +106,14 @@ export function applicationContextFromDocuments(
 
   const namespace = namespaceOf(chosen) ?? DEFAULT_NAMESPACE;
   if (Object.keys(found).length === 0) {
-    return { namespace, ignored, declaredEntities };
+    return { namespace, ignored, declaredEntities, warnings };
   }
   return {
     context: { ...found, source: 'Backstage', path: options.path },
     namespace,
     ignored,
     declaredEntities,
+    warnings,
   };
 }
 
@@ -126,8 +135,17 @@ function valueAtPath(
   return { found: true, value: current };
 }
 
-function declaredEntityRefs(documents: ReadonlyArray<Record<string, unknown>>): string[] {
+/**
+ * Documents without a kind or a name are not entities and are passed over silently, as the catalog
+ * does; an entity whose ref breaks the catalog's rules (a name with spaces, over 63 characters, a
+ * namespace with capitals or underscores) is left out with a warning.
+ */
+function declaredEntityRefs(documents: ReadonlyArray<Record<string, unknown>>): {
+  declaredEntities: string[];
+  warnings: string[];
+} {
   const refs = new Set<string>();
+  const warnings: string[] = [];
   for (const document of documents) {
     const kind = document.kind;
     const metadata = document.metadata;
@@ -138,15 +156,17 @@ function declaredEntityRefs(documents: ReadonlyArray<Record<string, unknown>>): 
     if (typeof name !== 'string' || name.trim() === '') {
       continue;
     }
-    refs.add(
-      stringifyEntityRef({
-        kind: kind.trim(),
-        namespace: namespaceOf(document) ?? DEFAULT_NAMESPACE,
-        name: name.trim(),
-      }),
-    );
+    const parts = { kind: kind.trim(), namespace: namespaceOf(document) ?? DEFAULT_NAMESPACE, name: name.trim() };
+    const ref = entityRefFromParts(parts);
+    if (ref === undefined) {
+      warnings.push(
+        `declared entity ${quoted(`${parts.kind}:${parts.namespace}/${parts.name}`)} is not a valid entity ref; left out`,
+      );
+    } else {
+      refs.add(ref);
+    }
   }
-  return [...refs];
+  return { declaredEntities: [...refs], warnings };
 }
 
 function namespaceOf(document: Record<string, unknown>): string | undefined {

@@ -15,6 +15,7 @@ const read: KnownOutcome = {
     namespace: 'default',
     ignored: [{ attribute: 'owner', reason: 'spec.owner is a number, not a string' }],
     declaredEntities: [],
+    warnings: ['declared entity "Component:default/my service" is not a valid entity ref; left out'],
   },
   documents: [],
 };
@@ -40,7 +41,14 @@ function logged(logger: ReturnType<typeof mockServices.logger.mock>) {
 describe('KnownRepositories', () => {
   describe('settle', () => {
     it.each([
-      ['a read file, its ignored attributes at debug', read, { debug: [`${WHERE}: spec.owner is a number, not a string`], warn: [] }],
+      [
+        'a read file, its ignored attributes at debug and what it got wrong at warn',
+        read,
+        {
+          debug: [`${WHERE}: spec.owner is a number, not a string`],
+          warn: [`${WHERE}: declared entity "Component:default/my service" is not a valid entity ref; left out`],
+        },
+      ],
       ['no file, at debug', absent, { debug: [`${WHERE}: no application context: no catalog-info.yaml on main`], warn: [] }],
       [
         'an unusable file, at warn',

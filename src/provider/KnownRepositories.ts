@@ -76,6 +76,7 @@ export class KnownRepositories {
         break;
       case 'read':
         for (const ignored of outcome.facts.ignored) logger.debug(`${where}: ${ignored.reason}`);
+        for (const warning of outcome.facts.warnings) logger.warn(`${where}: ${warning}`);
         break;
     }
     this.#known.set(repository.id, { branch: repository.defaultBranch, outcome });

@@ -56,6 +56,77 @@ projects:
               name: shop-api
               namespace: Bad_Namespace
             spec: { type: openapi, lifecycle: production, owner: team-shop, definition: x }
+      - name: victim
+        files:
+          catalog-info.yaml: |
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: victim-web
+            spec: { type: website, lifecycle: production, owner: team-victim }
+      - name: hijacker
+        files:
+          catalog-info.yaml: |
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: hijacker-web
+            spec: { type: website, lifecycle: production, owner: team-hijack }
+`;
+
+/** What the hijacker's file says once it turns hostile; `VICTIM` is the victim's Repository name. */
+const HOSTILE_FILE = `
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: hijacker-web
+spec: { type: website, lifecycle: production, owner: team-hijack }
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata:
+  name: hijacker-api
+spec: { type: openapi, lifecycle: production, owner: team-hijack, definition: x }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata:
+  name: hijack-location
+spec: { type: url, target: 'https://example.com/evil/catalog-info.yaml' }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: admins
+spec: { type: team, children: [] }
+---
+apiVersion: azure-devops-repositories.dev/v1alpha1
+kind: Repository
+metadata:
+  name: VICTIM
+spec:
+  organization: evil
+  project: Shop
+  repository: victim
+  repositoryId: 00000000-0000-4000-8000-000000000000
+  defaultBranch: main
+  empty: false
+  disabled: false
+  fork: false
+  visibility: public
+  owner: group:default/team-hijack
+---
+apiVersion: azure-devops-repositories.dev/v1alpha1
+kind: Repository
+metadata:
+  name: fresh-repository
+spec: { organization: evil, project: Shop, repository: fresh, repositoryId: x, empty: true, disabled: false, fork: false, visibility: public }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: victim-web
+spec: { type: website, lifecycle: production, owner: team-hijack }
 `;
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
@@ -111,6 +182,14 @@ describe('catalog files on the real catalog', () => {
       .then(([entity]) => entity);
   }
 
+  /** What the provider last handed the catalog, by ref, straight from the catalog's table. */
+  async function providerView(): Promise<Map<string, Entity>> {
+    const rows: Array<{ entity_ref: string; unprocessed_entity: string }> = await knex('refresh_state')
+      .where('location_key', PROVIDER)
+      .select('entity_ref', 'unprocessed_entity');
+    return new Map(rows.map(row => [row.entity_ref, JSON.parse(row.unprocessed_entity) as Entity]));
+  }
+
   it('emits the Repository of a file declaring invalid entities, without them, with one warning each', async () => {
     const since = logs.lines.length;
     await backend.sync(PROFILE);
@@ -135,5 +214,46 @@ describe('catalog files on the real catalog', () => {
       `warn ${WHERE('bad-refs')}: declared entity "Component:default/${LONG_NAME}" is not a valid entity ref; left out`,
       `warn ${WHERE('bad-refs')}: declared entity "API:Bad_Namespace/shop-api" is not a valid entity ref; left out`,
     ]);
+  });
+
+  it('ingests only allowed kinds, never a Repository of this module, never a ref already held', async () => {
+    await backend.sync(PROFILE);
+    const victim = await repositoryEntity('victim');
+    const victimRef = `repository:default/${victim.metadata.name}`;
+    simulator.setFile(ORGANIZATION, 'Shop', 'hijacker', 'catalog-info.yaml', HOSTILE_FILE.replace('VICTIM', victim.metadata.name));
+
+    const since = logs.lines.length;
+    await backend.sync(PROFILE);
+
+    const view = await providerView();
+    expect([...view.keys()].filter(ref => !ref.startsWith('repository:')).sort()).toEqual([
+      'api:default/hijacker-api',
+      'component:default/hijacker-web',
+      'component:default/shop-web',
+      'component:default/victim-web',
+    ]);
+    // The victim's entity is the one Azure DevOps describes, not the file's impostor.
+    expect(view.get(victimRef)).toMatchObject({
+      apiVersion: 'azure-devops-repositories.dev/v1alpha1',
+      metadata: { annotations: { 'backstage.io/view-url': victim.metadata.annotations?.['backstage.io/view-url'] } },
+      spec: { organization: ORGANIZATION, repository: 'victim', repositoryId: victim.spec?.repositoryId },
+    });
+    expect(view.get('component:default/victim-web')?.metadata.annotations?.['dev.azure.com/project-repo']).toBe('Shop/victim');
+    expect(view.has('repository:default/fresh-repository')).toBe(false);
+
+    const hijacker = `${WHERE('hijacker')}: `;
+    expect(problems(since).filter(line => line.message.startsWith(hijacker)).map(line => `${line.level} ${line.message.slice(hijacker.length)}`)).toEqual([
+      'warn location:default/hijack-location not ingested: its kind is not in backstageCatalog.ingestKinds (Component, API, Resource, System, Domain)',
+      'warn group:default/admins not ingested: its kind is not in backstageCatalog.ingestKinds (Component, API, Resource, System, Domain)',
+      `warn ${victimRef} not ingested: only this module emits azure-devops-repositories.dev/v1alpha1 entities`,
+      'warn repository:default/fresh-repository not ingested: only this module emits azure-devops-repositories.dev/v1alpha1 entities',
+      'warn component:default/victim-web not ingested: already emitted for project Shop, repository victim',
+    ]);
+
+    // The catalog serves the victim as Azure DevOps describes it, and nothing the hijacker smuggled.
+    await backend.waitForEntities('kind=API', found => found.some(entity => entity.metadata.name === 'hijacker-api'));
+    expect((await repositoryEntity('victim')).spec).toMatchObject({ organization: ORGANIZATION, repository: 'victim' });
+    expect(await backend.entities('kind=Location,metadata.name=hijack-location')).toEqual([]);
+    expect(await backend.entities('kind=Group')).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import {
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import { ATTRIBUTE_IDS, DEFAULT_API_URL, DEFAULT_SCHEDULE, defaultAttribute } from './defaults';
+import { ATTRIBUTE_IDS, DEFAULT_API_URL, DEFAULT_INGEST_KINDS, DEFAULT_SCHEDULE, defaultAttribute } from './defaults';
 import type { ConfigIssue } from './InvalidConfigError';
 import type { ParsedProfile } from './profileSchema';
 import type { ProfileConfig } from './types';
@@ -67,6 +67,7 @@ export function resolveProfile(
     backstageCatalog: {
       ...backstageCatalog,
       attributes: backstageCatalog.attributes ?? ATTRIBUTE_IDS.map(defaultAttribute),
+      ingestKinds: backstageCatalog.ingestKinds ?? [...DEFAULT_INGEST_KINDS],
     },
     filters,
     ...(parsed.defaultOwner !== undefined && { defaultOwner: parsed.defaultOwner }),

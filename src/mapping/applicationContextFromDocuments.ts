@@ -1,7 +1,7 @@
 import { DEFAULT_NAMESPACE } from '@backstage/catalog-model';
 import { isRecord } from '../common/isRecord';
 import type { ApplicationContextAttribute, ApplicationContextAttributeId } from '../config/types';
-import { entityRefFromParts } from './entityRefFromValue';
+import { declaredEntityRef, documentNamespace } from './declaredEntityRef';
 import { quoted } from './quoted';
 import type { ApplicationContext } from './RepositoryEntity';
 
@@ -104,7 +104,7 @@ export function applicationContextFromDocuments(
     }
   }
 
-  const namespace = namespaceOf(chosen) ?? DEFAULT_NAMESPACE;
+  const namespace = documentNamespace(chosen) ?? DEFAULT_NAMESPACE;
   if (Object.keys(found).length === 0) {
     return { namespace, ignored, declaredEntities, warnings };
   }
@@ -147,35 +147,17 @@ function declaredEntityRefs(documents: ReadonlyArray<Record<string, unknown>>): 
   const refs = new Set<string>();
   const warnings: string[] = [];
   for (const document of documents) {
-    const kind = document.kind;
-    const metadata = document.metadata;
-    if (typeof kind !== 'string' || kind.trim() === '' || !isRecord(metadata)) {
+    const declared = declaredEntityRef(document);
+    if (declared === undefined) {
       continue;
     }
-    const name = metadata.name;
-    if (typeof name !== 'string' || name.trim() === '') {
-      continue;
-    }
-    const parts = { kind: kind.trim(), namespace: namespaceOf(document) ?? DEFAULT_NAMESPACE, name: name.trim() };
-    const ref = entityRefFromParts(parts);
-    if (ref === undefined) {
-      warnings.push(
-        `declared entity ${quoted(`${parts.kind}:${parts.namespace}/${parts.name}`)} is not a valid entity ref; left out`,
-      );
+    if ('invalid' in declared) {
+      warnings.push(`declared entity ${quoted(declared.invalid)} is not a valid entity ref; left out`);
     } else {
-      refs.add(ref);
+      refs.add(declared.ref);
     }
   }
   return { declaredEntities: [...refs], warnings };
-}
-
-function namespaceOf(document: Record<string, unknown>): string | undefined {
-  const metadata = document.metadata;
-  if (!isRecord(metadata)) {
-    return undefined;
-  }
-  const namespace = metadata.namespace;
-  return typeof namespace === 'string' && namespace.trim() !== '' ? namespace.trim() : undefined;
 }
 
 function describeType(value: unknown): string {

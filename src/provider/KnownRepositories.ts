@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { ProfileConfig } from '../config/types';
 import type { ChangedRepositories } from './ChangeTracker';
-import { describeRepository } from './describeRepository';
+import { describeCatalogFile, describeRepository } from './describeRepository';
 import type { CatalogFileOutcome } from './readCatalogFile';
 
 /** A catalog file outcome that can stand for a repository in a later sync. */
@@ -54,7 +54,7 @@ export class KnownRepositories {
     outcome: CatalogFileOutcome,
     logger: LoggerService,
   ): KnownOutcome | 'gone' | 'unknown' {
-    const where = `${describeRepository(this.#profile, repository)}, path ${this.#profile.backstageCatalog.filename}`;
+    const where = describeCatalogFile(this.#profile, repository);
     switch (outcome.kind) {
       case 'repositoryGone':
         logger.debug(`${describeRepository(this.#profile, repository)}: gone since it was listed`);

@@ -256,4 +256,35 @@ describe('catalog files on the real catalog', () => {
     expect(await backend.entities('kind=Location,metadata.name=hijack-location')).toEqual([]);
     expect(await backend.entities('kind=Group')).toEqual([]);
   });
+
+  it('bounds what one file puts on its repository and into the catalog: 100 entities, values of 1 KiB', async () => {
+    const documents = Array.from({ length: 150 }, (_, index) =>
+      [
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: Component',
+        'metadata:',
+        `  name: many-${index}`,
+        ...(index === 0 ? [`  title: ${'T'.repeat(2000)}`] : []),
+        'spec: { type: service, lifecycle: production, owner: team-many }',
+      ].join('\n'),
+    );
+    simulator.addRepository(ORGANIZATION, 'Shop', { name: 'many', files: { 'catalog-info.yaml': documents.join('\n---\n') } });
+
+    const since = logs.lines.length;
+    await backend.sync(PROFILE);
+
+    const entity = await repositoryEntity('many');
+    expect(entity.metadata.title).toBe('many');
+    expect(entity.spec?.owner).toBe('group:default/team-many');
+    expect(entity.spec?.applicationContext).not.toHaveProperty('title');
+    const declared = entity.spec?.declaredEntities as string[];
+    expect(declared).toHaveLength(100);
+    expect([declared[0], declared[99]]).toEqual(['component:default/many-0', 'component:default/many-99']);
+    const ingested = [...(await providerView()).keys()].filter(ref => ref.startsWith('component:default/many-'));
+    expect(ingested.sort()).toEqual([...declared].sort());
+    expect(problems(since).filter(line => line.message.includes('repository many,')).map(line => `${line.level} ${line.message}`)).toEqual([
+      `warn ${WHERE('many')}: the file declares 150 entities, more than the limit of 100; the rest are left out`,
+      `warn ${WHERE('many')}: metadata.title is 2000 bytes, more than the limit of 1024; left out`,
+    ]);
+  });
 });

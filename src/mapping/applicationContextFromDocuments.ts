@@ -58,6 +58,19 @@ const CONTEXT_KEY_BY_ATTRIBUTE: Readonly<Record<ApplicationContextAttributeId, C
 const CONTEXT_KIND = 'Component';
 
 /**
+ * Most UTF-8 bytes of one attribute value. Names and refs are far shorter; a title of a kilobyte is
+ * already no title. Every value lands on the entity and in memory until the next sync.
+ */
+export const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
+
+/**
+ * Most entity documents of one file that count, valid or not: the first ones in file order. It
+ * bounds the links and ingested entities of a repository, the warnings a file can cause each
+ * sync, and what is kept of it between syncs.
+ */
+export const MAX_DECLARED_ENTITIES = 100;
+
+/**
  * Extracts the application context and the declared entities from the mapping documents of a
  * catalog file. Pure; never throws for data problems.
  *
@@ -99,6 +112,13 @@ export function applicationContextFromDocuments(
       });
     } else if (value.trim() === '') {
       ignored.push({ attribute: attribute.id, reason: `${attribute.path} is an empty string` });
+    } else if (Buffer.byteLength(value.trim(), 'utf8') > MAX_ATTRIBUTE_VALUE_BYTES) {
+      // Left out rather than cut: a cut owner or system could name another, real entity, and a cut
+      // title would pass for the real one; without the value, defaultOwner or the repository name
+      // fill in, and those are known to be right.
+      warnings.push(
+        `${attribute.path} is ${Buffer.byteLength(value.trim(), 'utf8')} bytes, more than the limit of ${MAX_ATTRIBUTE_VALUE_BYTES}; left out`,
+      );
     } else {
       found[key] = value.trim();
     }
@@ -138,7 +158,12 @@ function valueAtPath(
 /**
  * Documents without a kind or a name are not entities and are passed over silently, as the catalog
  * does; an entity whose ref breaks the catalog's rules (a name with spaces, over 63 characters, a
- * namespace with capitals or underscores) is left out with a warning.
+ * namespace with capitals or underscores), or that an earlier document already declares, is left
+ * out with a warning.
+ *
+ * Past {@link MAX_DECLARED_ENTITIES} entity documents the list is cut, with one warning: cut rather
+ * than dropped, because every ref kept is still one the file truly declares, and file order keeps
+ * the same ones from sync to sync; a big file loses its tail, not all of its links.
  */
 function declaredEntityRefs(documents: ReadonlyArray<Record<string, unknown>>): {
   declaredEntities: string[];
@@ -146,16 +171,28 @@ function declaredEntityRefs(documents: ReadonlyArray<Record<string, unknown>>): 
 } {
   const refs = new Set<string>();
   const warnings: string[] = [];
+  let count = 0;
   for (const document of documents) {
     const declared = declaredEntityRef(document);
     if (declared === undefined) {
       continue;
     }
+    count++;
+    if (count > MAX_DECLARED_ENTITIES) {
+      continue;
+    }
     if ('invalid' in declared) {
       warnings.push(`declared entity ${quoted(declared.invalid)} is not a valid entity ref; left out`);
+    } else if (refs.has(declared.ref)) {
+      warnings.push(`declared entity ${declared.ref} is declared twice; the first one is kept`);
     } else {
       refs.add(declared.ref);
     }
+  }
+  if (count > MAX_DECLARED_ENTITIES) {
+    warnings.push(
+      `the file declares ${count} entities, more than the limit of ${MAX_DECLARED_ENTITIES}; the rest are left out`,
+    );
   }
   return { declaredEntities: [...refs], warnings };
 }

@@ -103,10 +103,9 @@ describe('declaredEntitiesFromCatalogFile', () => {
     expect(result.warnings).toEqual(['component:default/c not ingested: its kind is not in backstageCatalog.ingestKinds (template)']);
   });
 
-  it('ingests a ref the file declares twice once, with a warning', () => {
+  it('ingests a ref the file declares twice once, from the first document; the links report it', () => {
     const result = ingest([document('Component', 'Shop'), document('component', 'shop')]);
-    expect(result.entities.map(entity => entity.kind)).toEqual(['Component']);
-    expect(result.warnings).toEqual(['component:default/shop not ingested: the file declares it twice; the first one is kept']);
+    expect(result).toEqual({ entities: [expect.objectContaining({ kind: 'Component' })], warnings: [] });
   });
 
   it('ingests nothing the repository does not link: invalid refs are reported once, by the links', () => {

@@ -48,7 +48,8 @@ export interface DeclaredEntities {
  *
  * Anyone who can push to one repository writes its file, so it is not trusted to say what it
  * emits: only kinds of `ingestKinds`, never `Location` (whatever the list says), never an entity of
- * this module's own apiVersion (it would impersonate a repository), and each ref once. Refs that
+ * this module's own apiVersion (it would impersonate a repository), and each ref once, from its
+ * first document. Refs that
  * other repositories hold are for the caller to check, who sees the whole sync.
  */
 export function declaredEntitiesFromCatalogFile(
@@ -68,15 +69,15 @@ export function declaredEntitiesFromCatalogFile(
   const warnings: string[] = [];
   for (const document of documents) {
     const found = declaredEntityRef(document);
+    // Refs the repository does not link were reported with the links (invalid, declared twice,
+    // over the limit); reporting them again here would only double the warnings.
     if (!isEntityShaped(document) || found === undefined || !('ref' in found) || !declared.has(found.ref)) continue;
     const ref = found.ref;
     if (document.apiVersion.trim().toLowerCase() === REPOSITORY_API_VERSION) {
       warnings.push(`${ref} not ingested: only this module emits ${REPOSITORY_API_VERSION} entities`);
     } else if (!allowedKinds.has(document.kind.trim().toLowerCase())) {
       warnings.push(`${ref} not ingested: its kind is not in backstageCatalog.ingestKinds (${ingestKinds.join(', ')})`);
-    } else if (emitted.has(ref)) {
-      warnings.push(`${ref} not ingested: the file declares it twice; the first one is kept`);
-    } else {
+    } else if (!emitted.has(ref)) {
       emitted.add(ref);
       entities.push(withLocation(document, { repository, profile, location }));
     }

@@ -36,3 +36,20 @@ export function documentNamespace(document: Record<string, unknown>): string | u
   const namespace = metadata.namespace;
   return typeof namespace === 'string' && namespace.trim() !== '' ? namespace.trim() : undefined;
 }
+
+/**
+ * The first document declaring each of `refs`, in file order: all that ingesting a file's entities
+ * needs of it, and so all that is worth keeping of it between syncs.
+ */
+export function documentsDeclaring(
+  documents: ReadonlyArray<Record<string, unknown>>,
+  refs: readonly string[],
+): Array<Record<string, unknown>> {
+  const wanted = new Set(refs);
+  const kept: Array<Record<string, unknown>> = [];
+  for (const document of documents) {
+    const declared = declaredEntityRef(document);
+    if (declared && 'ref' in declared && wanted.delete(declared.ref)) kept.push(document);
+  }
+  return kept;
+}

@@ -322,6 +322,17 @@ describe('repositoryEntityFromRepository', () => {
   });
 
   it.each([
+    ['an owner', { spec: { owner: `team-${'a'.repeat(1100)}` } }, (e: RepositoryEntity) => e.spec.owner, 'group:default/platform'],
+    ['a title', { metadata: { title: 'T'.repeat(1100) } }, (e: RepositoryEntity) => e.metadata.title, 'payments-api'],
+    ['a system', { spec: { system: 's'.repeat(1100) } }, (e: RepositoryEntity) => e.spec.system, undefined],
+  ])('falls back as if absent for %s over 1 KiB', (_name, overrides, read, expected) => {
+    const entity = entityOf(mapComponent(overrides, { defaultOwner: 'group:default/platform' }));
+
+    expect(read(entity)).toBe(expected);
+    expect(JSON.stringify(entity).length).toBeLessThan(4096);
+  });
+
+  it.each([
     ['Azure DevOps Services', 'https://dev.azure.com', 'acme', 'dev.azure.com/acme'],
     ['Azure DevOps Server below /tfs', 'https://tfs.example.com/tfs', 'DefaultCollection', 'tfs.example.com/tfs/DefaultCollection'],
     ['Azure DevOps Server with a port', 'https://tfs.example.com:8443/tfs', 'Coll', 'tfs.example.com:8443/tfs/Coll'],

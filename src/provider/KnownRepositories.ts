@@ -79,8 +79,18 @@ export class KnownRepositories {
         for (const warning of outcome.facts.warnings) logger.warn(`${where}: ${warning}`);
         break;
     }
-    this.#known.set(repository.id, { branch: repository.defaultBranch, outcome });
+    this.#known.set(repository.id, { branch: repository.defaultBranch, outcome: this.#toKeep(outcome) });
     return outcome;
+  }
+
+  /**
+   * What the next sync needs of an outcome. The parsed documents serve only to ingest the file's
+   * entities again; without `ingestEntities` they would be held, for every repository, until the
+   * file changes, for nothing.
+   */
+  #toKeep(outcome: KnownOutcome): KnownOutcome {
+    if (outcome.kind !== 'read' || this.#profile.backstageCatalog.ingestEntities || !outcome.documents) return outcome;
+    return { kind: 'read', facts: outcome.facts };
   }
 
   /** Forgets the repositories not in `ids`, so the cache never outgrows the organization. */

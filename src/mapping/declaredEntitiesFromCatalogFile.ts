@@ -49,8 +49,8 @@ export interface DeclaredEntities {
  * Anyone who can push to one repository writes its file, so it is not trusted to say what it
  * emits: only kinds of `ingestKinds`, never `Location` (whatever the list says), never an entity of
  * this module's own apiVersion (it would impersonate a repository), and each ref once, from its
- * first document. Refs that
- * other repositories hold are for the caller to check, who sees the whole sync.
+ * first document. Refs that other repositories hold are for the caller to check, who sees the
+ * whole sync.
  */
 export function declaredEntitiesFromCatalogFile(
   documents: ReadonlyArray<Record<string, unknown>>,

@@ -118,7 +118,7 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
       unresolved++;
       // Its entity stays in the catalog as it is (a delta mutation), so no file may claim its ref.
       const kept = repositoryEntityFromRepository(repository, { profile });
-      if ('entity' in kept) heldRefs.set(stringifyEntityRef(kept.entity), owner(repository));
+      if ('entity' in kept) heldRefs.set(stringifyEntityRef(kept.entity), holderOf(repository));
       continue;
     }
     if (outcome.kind === 'failed') stats.failed++;
@@ -137,7 +137,7 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
       logger.warn(`${describeCatalogFile(profile, repository)}: ${warning}`);
     }
     entities.push({ entity: mapped.entity, locationKey });
-    heldRefs.set(stringifyEntityRef(mapped.entity), owner(repository));
+    heldRefs.set(stringifyEntityRef(mapped.entity), holderOf(repository));
     stats.emitted++;
     if (mapped.entity.spec.applicationContext) stats.withContext++;
     if (profile.backstageCatalog.ingestEntities && fileOutcome.kind === 'read') {
@@ -162,7 +162,7 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
         logger.warn(`${where}: ${ref} not ingested: already emitted for ${holder}`);
         continue;
       }
-      heldRefs.set(ref, owner(repository));
+      heldRefs.set(ref, holderOf(repository));
       entities.push({ entity, locationKey });
     }
   }
@@ -186,6 +186,6 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
 }
 
 /** Whose an emitted ref is, in a warning about a file that claims it too. */
-function owner(repository: AzureDevOpsRepository): string {
+function holderOf(repository: AzureDevOpsRepository): string {
   return `project ${printable(repository.project.name)}, repository ${printable(repository.name)}`;
 }

@@ -93,6 +93,13 @@ interface AzureDevOpsRepositoriesCatalogFileConfig {
   attributes?: Array<AzureDevOpsRepositoriesAttributeId | AzureDevOpsRepositoriesAttributeConfig>;
   /** Whether to also emit the entities the catalog file declares. Defaults to false. */
   ingestEntities?: boolean;
+  /**
+   * The kinds `ingestEntities` may emit, compared case-insensitively; entities of other kinds are
+   * left out with a warning. `Location` is refused: it would let one file pull in anything. A
+   * Repository of this module's apiVersion is never ingested either. Defaults to Component, API,
+   * Resource, System and Domain.
+   */
+  ingestKinds?: string[];
   /** Catalog files larger than this many bytes (at most 5 MiB) are skipped with a warning. Defaults to 262144 (256 KiB). */
   maxFileBytes?: number;
 }

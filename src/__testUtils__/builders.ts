@@ -8,6 +8,7 @@ import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import {
   DEFAULT_API_URL,
   DEFAULT_ATTRIBUTE_PATHS,
+  DEFAULT_INGEST_KINDS,
   DEFAULT_SCHEDULE,
 } from '../config/defaults';
 import type {
@@ -70,7 +71,8 @@ export type ProfileOverrides = Partial<Omit<ProfileConfig, 'backstageCatalog' | 
 
 /**
  * A fully resolved profile with the config reader's defaults: Azure DevOps Services, concurrency 8,
- * 256 KiB catalog files, all six attributes, every repository included, the default schedule.
+ * 256 KiB catalog files, all six attributes, the default ingested kinds, every repository included,
+ * the default schedule.
  * `host` and `organizationUrl` follow `apiUrl` and `organization` unless given.
  */
 export function buildProfile(overrides: ProfileOverrides = {}): ProfileConfig {
@@ -97,6 +99,7 @@ export function buildProfile(overrides: ProfileOverrides = {}): ProfileConfig {
       filename: 'catalog-info.yaml',
       attributes: buildAttributes(),
       ingestEntities: false,
+      ingestKinds: [...DEFAULT_INGEST_KINDS],
       maxFileBytes: 262_144,
       ...backstageCatalog,
     },

@@ -37,6 +37,18 @@ export const DEFAULT_ATTRIBUTE_PATHS: Readonly<Record<ApplicationContextAttribut
 /** Every attribute id, in the order the README lists them. */
 export const ATTRIBUTE_IDS = Object.keys(DEFAULT_ATTRIBUTE_PATHS) as ApplicationContextAttributeId[];
 
+/**
+ * The kinds `ingestEntities` emits when `backstageCatalog.ingestKinds` is absent: what a repository
+ * describes about itself. Users, groups and templates are the business of other providers.
+ */
+export const DEFAULT_INGEST_KINDS: readonly string[] = Object.freeze(['Component', 'API', 'Resource', 'System', 'Domain']);
+
+/**
+ * Kinds never ingested, whatever `ingestKinds` lists: a Location makes the catalog read whatever
+ * its target names, so one catalog file could pull any entity from anywhere into the catalog.
+ */
+export const NEVER_INGESTED_KINDS: readonly string[] = Object.freeze(['Location']);
+
 /** Defaults and bounds of the numeric keys. */
 export const LIMITS = {
   maxFileBytes: { min: 1, max: 5 * 1024 * 1024, default: 256 * 1024 },

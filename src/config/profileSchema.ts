@@ -13,7 +13,7 @@ import {
 } from '@backstage/catalog-model';
 import { z } from 'zod';
 import { parseHttpUrl } from '../common/parseHttpUrl';
-import { ATTRIBUTE_IDS, defaultAttribute, LIMITS } from './defaults';
+import { ATTRIBUTE_IDS, defaultAttribute, LIMITS, NEVER_INGESTED_KINDS } from './defaults';
 import { parseFieldPath } from './fieldPath';
 import { compileGlobs } from './compileGlobs';
 import type { ApplicationContextAttribute, ApplicationContextAttributeId } from './types';
@@ -155,6 +155,16 @@ const filename = z.string().transform((value, ctx) => {
   return path;
 });
 
+const ingestKind = z
+  .string()
+  .refine(kind => KubernetesValidatorFunctions.isValidKind(kind), {
+    error: issue => `"${String(issue.input)}" is not an entity kind, e.g. Component`,
+  })
+  .refine(kind => !NEVER_INGESTED_KINDS.some(never => never.toLowerCase() === kind.toLowerCase()), {
+    error: issue =>
+      `"${String(issue.input)}" is never ingested: a Location would make the catalog read whatever its target names; remove it`,
+  });
+
 const entityRef = z.string().transform((value, ctx) => {
   try {
     const ref = parseEntityRef(value, { defaultKind: 'Group', defaultNamespace: 'default' });
@@ -194,6 +204,7 @@ export const profileSchema = z.strictObject({
       filename: filename.default('catalog-info.yaml'),
       attributes: attributes.optional(),
       ingestEntities: flag(false),
+      ingestKinds: z.array(ingestKind).optional(),
       maxFileBytes: integer(LIMITS.maxFileBytes),
     })
     .prefault({}),

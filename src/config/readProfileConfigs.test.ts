@@ -70,6 +70,7 @@ describe('readProfileConfigs', () => {
           { id: 'application', path: 'spec.system', segments: ['spec', 'system'] },
         ],
         ingestEntities: false,
+        ingestKinds: ['Component', 'API', 'Resource', 'System', 'Domain'],
         maxFileBytes: 262144,
       },
       filters: { includeDisabled: true, includeForks: true },
@@ -122,6 +123,7 @@ describe('readProfileConfigs', () => {
         filename: '/.backstage/catalog-info.yaml',
         attributes: ['owner'],
         ingestEntities: true,
+        ingestKinds: ['Component', 'Template'],
         maxFileBytes: 1024,
       },
       filters: {
@@ -145,6 +147,7 @@ describe('readProfileConfigs', () => {
       filename: '.backstage/catalog-info.yaml',
       attributes: [{ id: 'owner', path: 'spec.owner', segments: ['spec', 'owner'] }],
       ingestEntities: true,
+      ingestKinds: ['Component', 'Template'],
       maxFileBytes: 1024,
     });
     expect(read.filters).toMatchObject({ includeDisabled: false, includeForks: false });
@@ -357,6 +360,10 @@ describe('readProfileConfigs', () => {
       ['an empty filename', { backstageCatalog: { filename: '/' } }, 'acme.backstageCatalog.filename: must not be empty'],
       ['a filename escaping the repository', { backstageCatalog: { filename: 'a/../../b.yaml' } }, 'acme.backstageCatalog.filename: must not contain ".."'],
       ['a filename with backslashes', { backstageCatalog: { filename: 'a\\b.yaml' } }, 'acme.backstageCatalog.filename: must use "/"'],
+      ['Location among the ingested kinds', { backstageCatalog: { ingestKinds: ['Component', 'Location'] } }, 'acme.backstageCatalog.ingestKinds[1]: "Location" is never ingested: a Location would make the catalog read whatever its target names; remove it'],
+      ['Location in lower case among the ingested kinds', { backstageCatalog: { ingestKinds: ['location'] } }, 'acme.backstageCatalog.ingestKinds[0]: "location" is never ingested'],
+      ['an ingested kind that is no kind', { backstageCatalog: { ingestKinds: ['Component', 'my kind'] } }, 'acme.backstageCatalog.ingestKinds[1]: "my kind" is not an entity kind, e.g. Component'],
+      ['ingested kinds that are not a list', { backstageCatalog: { ingestKinds: 'Component' } }, 'acme.backstageCatalog.ingestKinds: expected a list'],
       ['a zero maxFileBytes', { backstageCatalog: { maxFileBytes: 0 } }, 'acme.backstageCatalog.maxFileBytes: expected an integer from 1 to 5242880'],
       ['an unknown attribute', { backstageCatalog: { attributes: ['catalogName', 'ownr'] } }, 'acme.backstageCatalog.attributes[1]: unknown attribute "ownr"; expected one of catalogName, title, category, lifecycle, owner, application'],
       ['an unknown attribute id', { backstageCatalog: { attributes: [{ id: 'team', path: 'a' }] } }, 'acme.backstageCatalog.attributes[0].id: unknown attribute "team"'],
@@ -454,6 +461,7 @@ describe('config.d.ts', () => {
       filename: 'catalog-info.yaml',
       attributes: ['title', { id: 'owner', path: 'metadata.annotations."example.com/team"' }],
       ingestEntities: false,
+      ingestKinds: ['Component', 'API'],
       maxFileBytes: 1000,
     },
     filters: {

@@ -4,7 +4,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
-import { ATTRIBUTE_IDS, DEFAULT_API_URL, DEFAULT_SCHEDULE, defaultAttribute, LIMITS } from './defaults';
+import {
+  ATTRIBUTE_IDS,
+  DEFAULT_API_URL,
+  DEFAULT_INGEST_KINDS,
+  DEFAULT_SCHEDULE,
+  defaultAttribute,
+  LIMITS,
+} from './defaults';
 import type { ConfigIssue } from './InvalidConfigError';
 import type { ParsedProfile } from './profileSchema';
 import type { ProfileConfig } from './types';
@@ -79,6 +86,7 @@ export function resolveProfile(
     backstageCatalog: {
       ...backstageCatalog,
       attributes: backstageCatalog.attributes ?? ATTRIBUTE_IDS.map(defaultAttribute),
+      ingestKinds: backstageCatalog.ingestKinds ?? [...DEFAULT_INGEST_KINDS],
     },
     filters,
     ...(parsed.defaultOwner !== undefined && { defaultOwner: parsed.defaultOwner }),

@@ -52,6 +52,8 @@ export interface BackstageCatalogOptions {
   filename: string;
   attributes: ApplicationContextAttribute[];
   ingestEntities: boolean;
+  /** The kinds `ingestEntities` may emit, as configured; compared case-insensitively. Never `Location`. */
+  ingestKinds: string[];
   /** Catalog files larger than this many bytes are skipped with a warning. */
   maxFileBytes: number;
 }

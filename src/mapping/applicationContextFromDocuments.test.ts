@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAttribute, buildAttributes, buildCatalogDocument } from '../__testUtils__/builders';
 import type { ApplicationContextAttribute } from '../config/types';
-import { applicationContextFromDocuments } from './applicationContextFromDocuments';
+import { applicationContextFromDocuments, MAX_ATTRIBUTE_VALUE_BYTES, MAX_DECLARED_ENTITIES } from './applicationContextFromDocuments';
 import { catalogFileFromYaml } from './catalogFileFromYaml';
 
 const PATH = 'catalog-info.yaml';
@@ -39,6 +39,7 @@ describe('applicationContextFromDocuments', () => {
       namespace: 'default',
       ignored: [],
       declaredEntities: ['component:default/payments-api'],
+      warnings: [],
     });
   });
 
@@ -157,11 +158,12 @@ describe('applicationContextFromDocuments', () => {
       namespace: 'payments',
       ignored: [],
       declaredEntities: ['component:payments/payments-api'],
+      warnings: [],
     });
   });
 
   it('has nothing for a file without documents', () => {
-    expect(extract([])).toEqual({ namespace: 'default', ignored: [], declaredEntities: [] });
+    expect(extract([])).toEqual({ namespace: 'default', ignored: [], declaredEntities: [], warnings: [] });
   });
 
   it.each([
@@ -187,12 +189,108 @@ describe('applicationContextFromDocuments', () => {
     expect(extract([document]).declaredEntities).toEqual([]);
   });
 
-  it('declares each entity once', () => {
+  it.each([
+    ['a name with spaces', { metadata: { name: 'my service' } }, 'Component:default/my service'],
+    ['a name of 70 characters', { metadata: { name: 'a'.repeat(70) } }, `Component:default/${'a'.repeat(70)}`],
+    ['a name with a slash', { metadata: { name: 'team/a' } }, 'Component:default/team/a'],
+    ['a namespace with an underscore', { metadata: { namespace: 'bad_ns' } }, 'Component:bad_ns/payments-api'],
+    ['a namespace of 64 characters', { metadata: { namespace: 'n'.repeat(64) } }, `Component:${'n'.repeat(64)}/payments-api`],
+    ['a kind with a dash', { kind: 'My-Kind' }, 'My-Kind:default/payments-api'],
+    ['a control character in the name', { metadata: { name: 'evil\nline' } }, 'Component:default/evil\nline'],
+  ])('leaves out a declared entity with %s, with one warning, and keeps the rest', (_name, overrides, shown) => {
+    const bad = buildCatalogDocument(overrides);
+    const good = buildCatalogDocument({ kind: 'API', metadata: { name: 'payments-openapi' } });
+
+    const result = extract([good, bad]);
+
+    expect(result.declaredEntities).toEqual(['api:default/payments-openapi']);
+    expect(result.warnings).toEqual([`declared entity ${JSON.stringify(shown)} is not a valid entity ref; left out`]);
+  });
+
+  it('cuts a long invalid name in its warning', () => {
+    const result = extract([buildCatalogDocument({ metadata: { name: 'x '.repeat(5000) } })]);
+
+    expect(result.warnings).toEqual([
+      `declared entity ${JSON.stringify(`Component:default/${'x '.repeat(41)}…`)} is not a valid entity ref; left out`,
+      'metadata.name is 9999 bytes, more than the limit of 1024; left out',
+    ]);
+  });
+
+  it('declares each entity once, with a warning for the repeat', () => {
     const document = buildCatalogDocument();
 
-    expect(extract([document, { ...document, kind: 'COMPONENT' }]).declaredEntities).toEqual([
-      'component:default/payments-api',
-    ]);
+    const result = extract([document, { ...document, kind: 'COMPONENT' }]);
+
+    expect(result.declaredEntities).toEqual(['component:default/payments-api']);
+    expect(result.warnings).toEqual(['declared entity component:default/payments-api is declared twice; the first one is kept']);
+  });
+
+  describe('bounds', () => {
+    const components = (count: number) =>
+      Array.from({ length: count }, (_, index) => buildCatalogDocument({ metadata: { name: `c-${index}` } }));
+
+    it.each([
+      ['exactly the limit', MAX_DECLARED_ENTITIES, MAX_DECLARED_ENTITIES, []],
+      [
+        'one over the limit',
+        MAX_DECLARED_ENTITIES + 1,
+        MAX_DECLARED_ENTITIES,
+        ['the file declares 101 entities, more than the limit of 100; the rest are left out'],
+      ],
+      ['5000 entities', 5000, MAX_DECLARED_ENTITIES, ['the file declares 5000 entities, more than the limit of 100; the rest are left out']],
+    ])('cuts the declared entities at 100, in file order, with one warning: %s', (_name, count, kept, warnings) => {
+      const result = extract(components(count));
+
+      expect(result.declaredEntities).toHaveLength(kept);
+      expect(result.declaredEntities[0]).toBe('component:default/c-0');
+      expect(result.declaredEntities.at(-1)).toBe(`component:default/c-${kept - 1}`);
+      expect(result.warnings).toEqual(warnings);
+      expect(result.context?.name).toBe('c-0');
+    });
+
+    it('counts invalid and repeated entity documents toward the limit, so warnings stay bounded too', () => {
+      const invalid = Array.from({ length: 5000 }, () => buildCatalogDocument({ metadata: { name: 'not valid' } }));
+
+      const result = extract([...invalid, ...components(1)]);
+
+      expect(result.declaredEntities).toEqual([]);
+      expect(result.warnings).toHaveLength(MAX_DECLARED_ENTITIES + 1);
+      expect(result.warnings.at(-1)).toBe('the file declares 5001 entities, more than the limit of 100; the rest are left out');
+    });
+
+    it.each([
+      ['1024 ASCII characters', 'a'.repeat(1024), true],
+      ['512 two-byte characters (1024 bytes)', 'é'.repeat(512), true],
+      ['surrounding blanks beyond the limit, trimmed', ` ${'a'.repeat(1024)} `, true],
+      ['1025 ASCII characters', 'a'.repeat(1025), false],
+      ['513 two-byte characters (1026 bytes)', 'é'.repeat(513), false],
+      ['342 three-byte characters (1026 bytes)', '日'.repeat(342), false],
+    ])('takes an attribute value of at most 1 KiB of UTF-8: %s', (_name, title, taken) => {
+      const result = extract([buildCatalogDocument({ metadata: { title } })]);
+
+      expect(result.context?.title).toBe(taken ? title.trim() : undefined);
+      expect(result.context?.owner).toBe('team-a');
+      expect(result.warnings).toEqual(
+        taken ? [] : [`metadata.title is ${Buffer.byteLength(title, 'utf8')} bytes, more than the limit of ${MAX_ATTRIBUTE_VALUE_BYTES}; left out`],
+      );
+    });
+
+    it('leaves every over-long attribute out, with one warning each, and no context when none is left', () => {
+      const long = 'x'.repeat(2000);
+      const result = extract([buildCatalogDocument({ metadata: { name: long, title: long }, spec: { owner: long } })], [
+        buildAttribute('catalogName'),
+        buildAttribute('title'),
+        buildAttribute('owner'),
+      ]);
+
+      expect(result.context).toBeUndefined();
+      expect(result.warnings).toEqual([
+        `declared entity ${JSON.stringify(`Component:default/${'x'.repeat(82)}…`)} is not a valid entity ref; left out`,
+        'metadata.name is 2000 bytes, more than the limit of 1024; left out',
+        'metadata.title is 2000 bytes, more than the limit of 1024; left out',
+        'spec.owner is 2000 bytes, more than the limit of 1024; left out',
+      ]);
+    });
   });
 
   it('does not modify the documents', () => {

@@ -1,6 +1,8 @@
-import { DEFAULT_NAMESPACE, stringifyEntityRef } from '@backstage/catalog-model';
+import { DEFAULT_NAMESPACE } from '@backstage/catalog-model';
 import { isRecord } from '../common/isRecord';
 import type { ApplicationContextAttribute, ApplicationContextAttributeId } from '../config/types';
+import { declaredEntityRef, documentNamespace } from './declaredEntityRef';
+import { quoted } from './quoted';
 import type { ApplicationContext } from './RepositoryEntity';
 
 /** Options of {@link applicationContextFromDocuments}. */
@@ -29,8 +31,14 @@ export interface CatalogFileFacts {
   namespace: string;
   /** Attributes found but not usable; the caller logs them at debug level. */
   ignored: IgnoredAttribute[];
-  /** Full refs of every entity the file declares (any kind), in file order, without duplicates. */
+  /**
+   * Full refs of every entity the file declares (any kind), in file order, without duplicates;
+   * only refs the catalog's rules allow, so that one bad document cannot get the repository's own
+   * entity refused.
+   */
   declaredEntities: string[];
+  /** What was left out because the file got it wrong, one line each; the caller logs them as warnings. */
+  warnings: string[];
 }
 
 /** The keys of {@link ApplicationContext} that attributes fill. */
@@ -50,6 +58,19 @@ const CONTEXT_KEY_BY_ATTRIBUTE: Readonly<Record<ApplicationContextAttributeId, C
 const CONTEXT_KIND = 'Component';
 
 /**
+ * Most UTF-8 bytes of one attribute value. Names and refs are far shorter; a title of a kilobyte is
+ * already no title. Every value lands on the entity and in memory until the next sync.
+ */
+export const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
+
+/**
+ * Most entity documents of one file that count, valid or not: the first ones in file order. It
+ * bounds the links and ingested entities of a repository, the warnings a file can cause each
+ * sync, and what is kept of it between syncs.
+ */
+export const MAX_DECLARED_ENTITIES = 100;
+
+/**
  * Extracts the application context and the declared entities from the mapping documents of a
  * catalog file. Pure; never throws for data problems.
  *
@@ -65,10 +86,10 @@ export function applicationContextFromDocuments(
   documents: ReadonlyArray<Record<string, unknown>>,
   options: ApplicationContextFromDocumentsOptions,
 ): CatalogFileFacts {
-  const declaredEntities = declaredEntityRefs(documents);
+  const { declaredEntities, warnings } = declaredEntityRefs(documents);
   const chosen = documents.find(document => document.kind === CONTEXT_KIND) ?? documents[0];
   if (!chosen) {
-    return { namespace: DEFAULT_NAMESPACE, ignored: [], declaredEntities };
+    return { namespace: DEFAULT_NAMESPACE, ignored: [], declaredEntities, warnings };
   }
 
   const found: Partial<Record<ContextValueKey, string>> = {};
@@ -91,20 +112,28 @@ export function applicationContextFromDocuments(
       });
     } else if (value.trim() === '') {
       ignored.push({ attribute: attribute.id, reason: `${attribute.path} is an empty string` });
+    } else if (Buffer.byteLength(value.trim(), 'utf8') > MAX_ATTRIBUTE_VALUE_BYTES) {
+      // Left out rather than cut: a cut owner or system could name another, real entity, and a cut
+      // title would pass for the real one; without the value, defaultOwner or the repository name
+      // fill in, and those are known to be right.
+      warnings.push(
+        `${attribute.path} is ${Buffer.byteLength(value.trim(), 'utf8')} bytes, more than the limit of ${MAX_ATTRIBUTE_VALUE_BYTES}; left out`,
+      );
     } else {
       found[key] = value.trim();
     }
   }
 
-  const namespace = namespaceOf(chosen) ?? DEFAULT_NAMESPACE;
+  const namespace = documentNamespace(chosen) ?? DEFAULT_NAMESPACE;
   if (Object.keys(found).length === 0) {
-    return { namespace, ignored, declaredEntities };
+    return { namespace, ignored, declaredEntities, warnings };
   }
   return {
     context: { ...found, source: 'Backstage', path: options.path },
     namespace,
     ignored,
     declaredEntities,
+    warnings,
   };
 }
 
@@ -126,36 +155,46 @@ function valueAtPath(
   return { found: true, value: current };
 }
 
-function declaredEntityRefs(documents: ReadonlyArray<Record<string, unknown>>): string[] {
+/**
+ * Documents without a kind or a name are not entities and are passed over silently, as the catalog
+ * does; an entity whose ref breaks the catalog's rules (a name with spaces, over 63 characters, a
+ * namespace with capitals or underscores), or that an earlier document already declares, is left
+ * out with a warning.
+ *
+ * Past {@link MAX_DECLARED_ENTITIES} entity documents the list is cut, with one warning: cut rather
+ * than dropped, because every ref kept is still one the file truly declares, and file order keeps
+ * the same ones from sync to sync; a big file loses its tail, not all of its links.
+ */
+function declaredEntityRefs(documents: ReadonlyArray<Record<string, unknown>>): {
+  declaredEntities: string[];
+  warnings: string[];
+} {
   const refs = new Set<string>();
+  const warnings: string[] = [];
+  let count = 0;
   for (const document of documents) {
-    const kind = document.kind;
-    const metadata = document.metadata;
-    if (typeof kind !== 'string' || kind.trim() === '' || !isRecord(metadata)) {
+    const declared = declaredEntityRef(document);
+    if (declared === undefined) {
       continue;
     }
-    const name = metadata.name;
-    if (typeof name !== 'string' || name.trim() === '') {
+    count++;
+    if (count > MAX_DECLARED_ENTITIES) {
       continue;
     }
-    refs.add(
-      stringifyEntityRef({
-        kind: kind.trim(),
-        namespace: namespaceOf(document) ?? DEFAULT_NAMESPACE,
-        name: name.trim(),
-      }),
+    if ('invalid' in declared) {
+      warnings.push(`declared entity ${quoted(declared.invalid)} is not a valid entity ref; left out`);
+    } else if (refs.has(declared.ref)) {
+      warnings.push(`declared entity ${declared.ref} is declared twice; the first one is kept`);
+    } else {
+      refs.add(declared.ref);
+    }
+  }
+  if (count > MAX_DECLARED_ENTITIES) {
+    warnings.push(
+      `the file declares ${count} entities, more than the limit of ${MAX_DECLARED_ENTITIES}; the rest are left out`,
     );
   }
-  return [...refs];
-}
-
-function namespaceOf(document: Record<string, unknown>): string | undefined {
-  const metadata = document.metadata;
-  if (!isRecord(metadata)) {
-    return undefined;
-  }
-  const namespace = metadata.namespace;
-  return typeof namespace === 'string' && namespace.trim() !== '' ? namespace.trim() : undefined;
+  return { declaredEntities: [...refs], warnings };
 }
 
 function describeType(value: unknown): string {

@@ -1,4 +1,4 @@
-import { entityRefFromValue, type EntityRefDefaults } from './entityRefFromValue';
+import { entityRefFromParts, entityRefFromValue, type EntityRefDefaults } from './entityRefFromValue';
 
 const OWNER: EntityRefDefaults = { defaultKind: 'Group' };
 
@@ -31,5 +31,28 @@ describe('entityRefFromValue', () => {
     ['a shorthand without a default kind', 'team-a', {}],
   ])('refuses %s', (_name, value, defaults) => {
     expect(entityRefFromValue(value, defaults)).toBeUndefined();
+  });
+});
+
+describe('entityRefFromParts', () => {
+  it.each([
+    ['plain parts', { kind: 'Component', namespace: 'default', name: 'shop-web' }, 'component:default/shop-web'],
+    ['capitals, stored lower-cased', { kind: 'API', namespace: 'Payments', name: 'Shop.Web_2' }, 'api:payments/shop.web_2'],
+    ['a name of 63 characters', { kind: 'Component', namespace: 'default', name: 'a'.repeat(63) }, `component:default/${'a'.repeat(63)}`],
+  ])('resolves %s', (_name, parts, ref) => {
+    expect(entityRefFromParts(parts)).toBe(ref);
+  });
+
+  it.each([
+    ['spaces in the name', { kind: 'Component', namespace: 'default', name: 'my service' }],
+    ['a name of 64 characters', { kind: 'Component', namespace: 'default', name: 'a'.repeat(64) }],
+    ['a slash in the name, which is no separator here', { kind: 'Component', namespace: 'default', name: 'a/b' }],
+    ['a colon in the name', { kind: 'Component', namespace: 'default', name: 'group:x' }],
+    ['an underscore in the namespace', { kind: 'Component', namespace: 'my_ns', name: 'x' }],
+    ['a namespace of 64 characters', { kind: 'Component', namespace: 'n'.repeat(64), name: 'x' }],
+    ['a kind with a dash', { kind: 'My-Kind', namespace: 'default', name: 'x' }],
+    ['an empty kind', { kind: '', namespace: 'default', name: 'x' }],
+  ])('refuses %s', (_name, parts) => {
+    expect(entityRefFromParts(parts)).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import {
   KubernetesValidatorFunctions,
   parseEntityRef,
   stringifyEntityRef,
+  type CompoundEntityRef,
 } from '@backstage/catalog-model';
 
 /** Defaults used to complete a shorthand entity ref, as in `parseEntityRef`. */
@@ -24,7 +25,7 @@ export interface EntityRefDefaults {
  * @returns The full ref (`group:payments/team-a`), or undefined when the value is not a usable ref.
  */
 export function entityRefFromValue(value: string, defaults: EntityRefDefaults = {}): string | undefined {
-  let parsed: { kind: string; namespace: string; name: string };
+  let parsed: CompoundEntityRef;
   try {
     parsed = parseEntityRef(value.trim(), {
       defaultKind: defaults.defaultKind,
@@ -33,10 +34,19 @@ export function entityRefFromValue(value: string, defaults: EntityRefDefaults = 
   } catch {
     return undefined;
   }
+  return entityRefFromParts(parsed);
+}
+
+/**
+ * The full lower-case ref of a kind, namespace and name taken as they are (a `/` or `:` in the name
+ * is part of the name, not a separator), or undefined when the catalog's default validators refuse
+ * a part: no entity can have such a ref.
+ */
+export function entityRefFromParts(parts: CompoundEntityRef): string | undefined {
   // Refs compare case-insensitively and are stored lower-cased, so validate the stored form.
   const valid =
-    KubernetesValidatorFunctions.isValidKind(parsed.kind) &&
-    KubernetesValidatorFunctions.isValidNamespace(parsed.namespace.toLowerCase()) &&
-    KubernetesValidatorFunctions.isValidObjectName(parsed.name);
-  return valid ? stringifyEntityRef(parsed) : undefined;
+    KubernetesValidatorFunctions.isValidKind(parts.kind) &&
+    KubernetesValidatorFunctions.isValidNamespace(parts.namespace.toLowerCase()) &&
+    KubernetesValidatorFunctions.isValidObjectName(parts.name);
+  return valid ? stringifyEntityRef(parts) : undefined;
 }

@@ -16,6 +16,7 @@ import {
   type ProfileOverrides,
 } from '../__testUtils__/builders';
 import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import { RepositoryEntityProcessor } from '../processor/RepositoryEntityProcessor';
 import { HOST_ORG_ANNOTATION, PROFILE_ANNOTATION, PROJECT_REPO_ANNOTATION } from './annotations';
 import { applicationContextFromDocuments } from './applicationContextFromDocuments';
 import { catalogFileFromYaml } from './catalogFileFromYaml';
@@ -284,6 +285,51 @@ describe('repositoryEntityFromRepository', () => {
     expect(entity.metadata.annotations?.[ANNOTATION_LOCATION]).toBe(`url:${WEB_URL}`);
     expect(entity.spec).toMatchObject({ organization: 'acme', repository: 'payments-api', visibility: 'private' });
     expect(entity.spec.applicationContext?.name).toBe('evil');
+  });
+
+  describe('a file that gets a ref wrong', () => {
+    const good = buildCatalogDocument();
+    it.each([
+      ['a declared name with spaces', buildCatalogDocument({ kind: 'API', metadata: { name: 'my api' } })],
+      ['a declared name of 70 characters', buildCatalogDocument({ kind: 'API', metadata: { name: 'a'.repeat(70) } })],
+      ['a declared bad namespace', buildCatalogDocument({ kind: 'API', metadata: { name: 'x', namespace: 'Bad_NS' } })],
+      ['a declared bad kind', buildCatalogDocument({ kind: 'Not-A-Kind', metadata: { name: 'x' } })],
+    ])('still yields an entity the processor accepts, with everything else the file gives (%s)', async (_name, bad) => {
+      const entity = entityOf(mapWithFile(buildCatalogFileYaml(good, bad)));
+
+      expect(entity.spec).toMatchObject({
+        owner: 'group:default/team-a',
+        system: 'system:default/payments',
+        lifecycle: 'production',
+        type: 'service',
+        declaredEntities: ['component:default/payments-api'],
+      });
+      expect(entity.metadata.title).toBe('Payments API');
+      await expect(new RepositoryEntityProcessor().validateEntityKind(entity)).resolves.toBe(true);
+    });
+
+    it.each([
+      ['an owner of 70 characters', { owner: 'a'.repeat(70) }, `owner "${'a'.repeat(70)}" is not a valid entity ref; left out of spec`],
+      ['an owner in a bad namespace', { owner: 'Bad_NS/team-a' }, 'owner "Bad_NS/team-a" is not a valid entity ref; left out of spec'],
+      ['a system with spaces', { system: 'the shop' }, 'application "the shop" is not a valid entity ref; left out of spec'],
+    ])('leaves out %s with one warning, and the processor accepts the entity', async (_name, spec, warning) => {
+      const result = mapComponent({ spec });
+
+      expect(warningsOf(result)).toEqual([warning]);
+      expect(entityOf(result).spec.declaredEntities).toEqual(['component:default/payments-api']);
+      await expect(new RepositoryEntityProcessor().validateEntityKind(entityOf(result))).resolves.toBe(true);
+    });
+  });
+
+  it.each([
+    ['an owner', { spec: { owner: `team-${'a'.repeat(1100)}` } }, (e: RepositoryEntity) => e.spec.owner, 'group:default/platform'],
+    ['a title', { metadata: { title: 'T'.repeat(1100) } }, (e: RepositoryEntity) => e.metadata.title, 'payments-api'],
+    ['a system', { spec: { system: 's'.repeat(1100) } }, (e: RepositoryEntity) => e.spec.system, undefined],
+  ])('falls back as if absent for %s over 1 KiB', (_name, overrides, read, expected) => {
+    const entity = entityOf(mapComponent(overrides, { defaultOwner: 'group:default/platform' }));
+
+    expect(read(entity)).toBe(expected);
+    expect(JSON.stringify(entity).length).toBeLessThan(4096);
   });
 
   it.each([

@@ -369,8 +369,89 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     expect(components).toHaveLength(1);
     expect(components[0].entity.metadata.annotations['dev.azure.com/project-repo']).toBe('Payments/payments-api');
     expect(context.logger.warn).toHaveBeenCalledWith(
-      expect.stringContaining('repository payments-api-fork: component:default/payments-api is already declared by project Payments, repository payments-api'),
+      'Profile acme, project Payments, repository payments-api-fork, path catalog-info.yaml: component:default/payments-api not ingested: already emitted for project Payments, repository payments-api',
     );
+  });
+
+  describe('ingestEntities cannot be used to hijack', () => {
+    const hijacker = buildRepository({ id: 'repo-0', name: 'hijacker' });
+
+    function warnings(context: ReturnType<typeof setup>): string[] {
+      return context.logger.warn.mock.calls.map(([message]) => String(message));
+    }
+
+    async function victimName(): Promise<string> {
+      const context = setup({}, [withFile]);
+      await context.provider.connect(context.connection);
+      await sync(context);
+      return mutationEntities(context.connection)[0].metadata.name;
+    }
+
+    it('never lets a file take the ref of a Repository entity, even one listed after it', async () => {
+      const name = await victimName();
+      // Listed first, and with Repository among the ingested kinds: only the held ref stops it.
+      const context = setup({ backstageCatalog: { ingestEntities: true, ingestKinds: ['Component', 'Repository'] } }, [hijacker, withFile]);
+      context.api.files.set(
+        hijacker.id,
+        buildCatalogFileYaml(
+          buildCatalogDocument({ metadata: { name: 'hijacker' } }),
+          buildCatalogDocument({ apiVersion: 'example.com/v1', kind: 'Repository', metadata: { name } }),
+        ),
+      );
+      await context.provider.connect(context.connection);
+      await sync(context);
+
+      const [[mutation]] = context.connection.applyMutation.mock.calls;
+      const refs = mutation.entities.map((d: { entity: RepositoryEntity }) => `${d.entity.apiVersion} ${d.entity.kind}:${d.entity.metadata.name}`);
+      expect(refs).toEqual([
+        'azure-devops-repositories.dev/v1alpha1 Repository:payments-hijacker-e560c486',
+        `azure-devops-repositories.dev/v1alpha1 Repository:${name}`,
+        'backstage.io/v1alpha1 Component:hijacker',
+        'backstage.io/v1alpha1 Component:payments-api',
+      ]);
+      expect(warnings(context)).toEqual([
+        `Profile acme, project Payments, repository hijacker, path catalog-info.yaml: repository:default/${name} not ingested: already emitted for project Payments, repository payments-api`,
+      ]);
+    });
+
+    it('never lets a file take the ref of a repository left unchanged by a delta mutation', async () => {
+      const name = await victimName();
+      const context = setup({ backstageCatalog: { ingestEntities: true, ingestKinds: ['Repository'] } }, [hijacker, withFile]);
+      context.api.files.set(hijacker.id, buildCatalogFileYaml(buildCatalogDocument({ apiVersion: 'example.com/v1', kind: 'Repository', metadata: { name } })));
+      context.api.fileErrors.set(withFile.id, azureDevOpsError('serverError', 503));
+      await context.provider.connect(context.connection);
+      await sync(context);
+
+      const [[mutation]] = context.connection.applyMutation.mock.calls;
+      expect(mutation.type).toBe('delta');
+      expect(mutation.added.map((d: { entity: RepositoryEntity }) => d.entity.metadata.name)).toEqual(['payments-hijacker-e560c486']);
+      expect(warnings(context)).toContain(
+        `Profile acme, project Payments, repository hijacker, path catalog-info.yaml: repository:default/${name} not ingested: already emitted for project Payments, repository payments-api`,
+      );
+    });
+
+    it('leaves out a Location, a Group and a Repository of this module, one warning each', async () => {
+      const context = setup({ backstageCatalog: { ingestEntities: true } }, [hijacker]);
+      context.api.files.set(
+        hijacker.id,
+        buildCatalogFileYaml(
+          buildCatalogDocument({ metadata: { name: 'hijacker' } }),
+          buildCatalogDocument({ kind: 'Location', metadata: { name: 'evil' } }),
+          buildCatalogDocument({ kind: 'Group', metadata: { name: 'admins' } }),
+          buildCatalogDocument({ apiVersion: 'azure-devops-repositories.dev/v1alpha1', kind: 'Repository', metadata: { name: 'fake' } }),
+        ),
+      );
+      await context.provider.connect(context.connection);
+      await sync(context);
+
+      expect(mutationEntities(context.connection).map(entity => entity.kind)).toEqual(['Repository', 'Component']);
+      const where = 'Profile acme, project Payments, repository hijacker, path catalog-info.yaml';
+      expect(warnings(context)).toEqual([
+        `${where}: location:default/evil not ingested: its kind is not in backstageCatalog.ingestKinds (Component, API, Resource, System, Domain)`,
+        `${where}: group:default/admins not ingested: its kind is not in backstageCatalog.ingestKinds (Component, API, Resource, System, Domain)`,
+        `${where}: repository:default/fake not ingested: only this module emits azure-devops-repositories.dev/v1alpha1 entities`,
+      ]);
+    });
   });
 
   describe('incremental sync', () => {

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { azureDevOpsError } from '../__testUtils__/FakeAzureDevOpsApi';
-import { buildProfile, buildRepository } from '../__testUtils__/builders';
+import { buildCatalogDocument, buildProfile, buildRepository, type ProfileOverrides } from '../__testUtils__/builders';
 import type { ChangedRepositories } from './ChangeTracker';
 import { KnownRepositories, type KnownOutcome } from './KnownRepositories';
 import type { CatalogFileOutcome } from './readCatalogFile';
@@ -15,17 +15,17 @@ const read: KnownOutcome = {
     namespace: 'default',
     ignored: [{ attribute: 'owner', reason: 'spec.owner is a number, not a string' }],
     declaredEntities: [],
+    warnings: ['declared entity "Component:default/my service" is not a valid entity ref; left out'],
   },
-  documents: [],
 };
 const absent: KnownOutcome = { kind: 'absent', reason: 'no catalog-info.yaml on main' };
 const unusable: KnownOutcome = { kind: 'unusable', reason: 'the file does not parse: bad indentation' };
 const failed: CatalogFileOutcome = { kind: 'failed', error: azureDevOpsError('timeout'), transient: true };
 const forbidden: CatalogFileOutcome = { kind: 'failed', error: azureDevOpsError('forbidden', 403), transient: false };
 
-function setup() {
+function setup(profile: ProfileOverrides = {}) {
   const logger = mockServices.logger.mock();
-  const known = new KnownRepositories({ profile: buildProfile() });
+  const known = new KnownRepositories({ profile: buildProfile(profile) });
   return { logger, known };
 }
 
@@ -41,7 +41,14 @@ function logged(logger: ReturnType<typeof mockServices.logger.mock>) {
 describe('KnownRepositories', () => {
   describe('settle', () => {
     it.each([
-      ['a read file, its ignored attributes at debug', read, { debug: [`${WHERE}: spec.owner is a number, not a string`], warn: [] }],
+      [
+        'a read file, its ignored attributes at debug and what it got wrong at warn',
+        read,
+        {
+          debug: [`${WHERE}: spec.owner is a number, not a string`],
+          warn: [`${WHERE}: declared entity "Component:default/my service" is not a valid entity ref; left out`],
+        },
+      ],
       ['no file, at debug', absent, { debug: [`${WHERE}: no application context: no catalog-info.yaml on main`], warn: [] }],
       [
         'an unusable file, at warn',
@@ -155,6 +162,30 @@ describe('KnownRepositories', () => {
     it('has nothing for a repository never settled', () => {
       const { known } = setup();
       expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
+    });
+  });
+
+  describe('keeps only what the next sync needs', () => {
+    const withDocuments: KnownOutcome = { ...read, documents: [buildCatalogDocument()] };
+
+    it('drops the parsed documents without ingestEntities, and keeps the facts', () => {
+      const { logger, known } = setup({ backstageCatalog: { ingestEntities: false } });
+
+      expect(known.settle(repository, withDocuments, logger)).toBe(withDocuments);
+
+      const kept = known.reusableOutcome(repository, new Set());
+      expect(kept).toEqual({ kind: 'read', facts: read.facts });
+      expect(kept).not.toHaveProperty('documents');
+      // A failed read falls back to the same trimmed outcome.
+      expect(known.settle(repository, failed, logger)).toEqual({ kind: 'read', facts: read.facts });
+    });
+
+    it('keeps them with ingestEntities, to ingest the file again while it is unchanged', () => {
+      const { logger, known } = setup({ backstageCatalog: { ingestEntities: true } });
+
+      known.settle(repository, withDocuments, logger);
+
+      expect(known.reusableOutcome(repository, new Set())).toBe(withDocuments);
     });
   });
 

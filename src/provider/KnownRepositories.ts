@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { ProfileConfig } from '../config/types';
 import type { ChangedRepositories } from './ChangeTracker';
-import { describeRepository } from './describeRepository';
+import { describeCatalogFile, describeRepository } from './describeRepository';
 import type { CatalogFileOutcome } from './readCatalogFile';
 
 /** A catalog file outcome that can stand for a repository in a later sync. */
@@ -58,7 +58,7 @@ export class KnownRepositories {
     outcome: CatalogFileOutcome,
     logger: LoggerService,
   ): KnownOutcome | 'gone' | 'unknown' {
-    const where = `${describeRepository(this.#profile, repository)}, path ${this.#profile.backstageCatalog.filename}`;
+    const where = describeCatalogFile(this.#profile, repository);
     switch (outcome.kind) {
       case 'repositoryGone':
         logger.debug(`${describeRepository(this.#profile, repository)}: gone since it was listed`);
@@ -93,11 +93,22 @@ export class KnownRepositories {
         break;
       case 'read':
         for (const ignored of outcome.facts.ignored) logger.debug(`${where}: ${ignored.reason}`);
+        for (const warning of outcome.facts.warnings) logger.warn(`${where}: ${warning}`);
         break;
     }
     this.#failedUnknown.delete(repository.id);
-    this.#known.set(repository.id, { branch: repository.defaultBranch, outcome });
+    this.#known.set(repository.id, { branch: repository.defaultBranch, outcome: this.#toKeep(outcome) });
     return outcome;
+  }
+
+  /**
+   * What the next sync needs of an outcome. The parsed documents serve only to ingest the file's
+   * entities again; without `ingestEntities` they would be held, for every repository, until the
+   * file changes, for nothing.
+   */
+  #toKeep(outcome: KnownOutcome): KnownOutcome {
+    if (outcome.kind !== 'read' || this.#profile.backstageCatalog.ingestEntities || !outcome.documents) return outcome;
+    return { kind: 'read', facts: outcome.facts };
   }
 
   /** Forgets the repositories not in `ids`, so the cache never outgrows the organization. */

@@ -9,6 +9,11 @@ export function describeRepository(profile: ProfileConfig, repository: AzureDevO
   return `Profile ${profile.id}, project ${printable(repository.project.name)}, repository ${printable(repository.name)}`;
 }
 
+/** Names a repository's catalog file at the start of a log line: {@link describeRepository} and the path. */
+export function describeCatalogFile(profile: ProfileConfig, repository: AzureDevOpsRepository): string {
+  return `${describeRepository(profile, repository)}, path ${profile.backstageCatalog.filename}`;
+}
+
 /** Names come from Azure DevOps: escape control characters so a name cannot forge log lines. */
 export function printable(name: string): string {
   // eslint-disable-next-line no-control-regex

@@ -6,16 +6,20 @@ import {
   type CatalogFileFacts,
 } from '../mapping/applicationContextFromDocuments';
 import { catalogFileFromYaml } from '../mapping/catalogFileFromYaml';
+import { documentsDeclaring } from '../mapping/declaredEntityRef';
 
 /** What one repository's catalog file contributes to its entity this sync. */
 export type CatalogFileOutcome =
   /** Nothing to read (the option is off, or the repository is empty), or no file there: no context. */
   | { kind: 'absent'; reason: string }
-  /** The file was read and parsed. */
-  | { kind: 'read'; facts: CatalogFileFacts; documents: Array<Record<string, unknown>> }
+  /**
+   * The file was read and parsed. `documents` only with `ingestEntities`, and then only the first
+   * document of each declared entity: nothing else of the file is needed again, this sync or the next.
+   */
+  | { kind: 'read'; facts: CatalogFileFacts; documents?: Array<Record<string, unknown>> }
   /**
    * The file is there but cannot be used (does not parse, too large, a broker will not let it
-   * through): no context, one warning.
+   * through, a lasting read failure): no context, one warning.
    */
   | { kind: 'unusable'; reason: string }
   /** The repository disappeared between listing and reading. */
@@ -85,7 +89,8 @@ export async function readCatalogFile(
         path: options.filename,
         attributes: options.attributes,
       });
-      return { kind: 'read', facts, documents: parsed.documents };
+      if (!options.ingestEntities) return { kind: 'read', facts };
+      return { kind: 'read', facts, documents: documentsDeclaring(parsed.documents, facts.declaredEntities) };
     }
   }
 }

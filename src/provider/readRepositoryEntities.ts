@@ -1,14 +1,15 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { DeferredEntity } from '@backstage/plugin-catalog-node';
+import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { AzureDevOpsApiFactory } from '../client/createAzureDevOpsApiFactory';
 import type { ProfileConfig } from '../config/types';
 import { discoverRepositories } from '../discovery/discoverRepositories';
 import { declaredEntitiesFromCatalogFile } from '../mapping/declaredEntitiesFromCatalogFile';
 import { repositoryEntityFromRepository } from '../mapping/repositoryEntityFromRepository';
 import type { ChangeTracker } from './ChangeTracker';
-import { describeRepository, printable } from './describeRepository';
-import type { KnownRepositories } from './KnownRepositories';
+import { describeCatalogFile, describeRepository, printable } from './describeRepository';
+import type { KnownOutcome, KnownRepositories } from './KnownRepositories';
 import { mapConcurrently } from './mapConcurrently';
 import { readCatalogFile } from './readCatalogFile';
 
@@ -79,7 +80,9 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
   };
   let unresolved = 0;
   const currentIds = new Set<string>();
-  const ingestedRefs = new Map<string, string>();
+  /** Every ref this sync emits, with whose it is: a file's entity may claim none of them. */
+  const heldRefs = new Map<string, string>();
+  const toIngest: Array<{ repository: AzureDevOpsRepository; outcome: Extract<KnownOutcome, { kind: 'read' }> }> = [];
 
   const startedAt = options.now();
   const changed = await changeTracker.changedSinceLastSync({
@@ -113,6 +116,9 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     if (fileOutcome === 'unknown') {
       stats.failed++;
       unresolved++;
+      // Its entity stays in the catalog as it is (a delta mutation), so no file may claim its ref.
+      const kept = repositoryEntityFromRepository(repository, { profile });
+      if ('entity' in kept) heldRefs.set(stringifyEntityRef(kept.entity), holderOf(repository));
       continue;
     }
     if (outcome.kind === 'failed') stats.failed++;
@@ -128,24 +134,36 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
       continue;
     }
     for (const warning of mapped.warnings ?? []) {
-      logger.warn(`${describeRepository(profile, repository)}, ${profile.backstageCatalog.filename}: ${warning}`);
+      logger.warn(`${describeCatalogFile(profile, repository)}: ${warning}`);
     }
     entities.push({ entity: mapped.entity, locationKey });
+    heldRefs.set(stringifyEntityRef(mapped.entity), holderOf(repository));
     stats.emitted++;
     if (mapped.entity.spec.applicationContext) stats.withContext++;
-
     if (profile.backstageCatalog.ingestEntities && fileOutcome.kind === 'read') {
-      for (const entity of declaredEntitiesFromCatalogFile(fileOutcome.documents, { repository, profile })) {
-        const ref = stringifyEntityRef(entity);
-        // Forks and copies declare the same entities; one mutation must not hold a ref twice.
-        const firstSource = ingestedRefs.get(ref);
-        if (firstSource) {
-          logger.warn(`${describeRepository(profile, repository)}: ${ref} is already declared by ${firstSource}; keeping that one`);
-          continue;
-        }
-        ingestedRefs.set(ref, `project ${printable(repository.project.name)}, repository ${printable(repository.name)}`);
-        entities.push({ entity, locationKey });
+      toIngest.push({ repository, outcome: fileOutcome });
+    }
+  }
+
+  // After every Repository entity is known, so that no file, wherever it is listed, can take a
+  // repository's ref; between files, the first one listed keeps a ref (forks and copies share them).
+  for (const { repository, outcome } of toIngest) {
+    const declared = declaredEntitiesFromCatalogFile(outcome.documents ?? [], {
+      repository,
+      profile,
+      declaredEntities: outcome.facts.declaredEntities,
+    });
+    const where = describeCatalogFile(profile, repository);
+    for (const warning of declared.warnings) logger.warn(`${where}: ${warning}`);
+    for (const entity of declared.entities) {
+      const ref = stringifyEntityRef(entity);
+      const holder = heldRefs.get(ref);
+      if (holder) {
+        logger.warn(`${where}: ${ref} not ingested: already emitted for ${holder}`);
+        continue;
       }
+      heldRefs.set(ref, holderOf(repository));
+      entities.push({ entity, locationKey });
     }
   }
 
@@ -165,4 +183,9 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     entities,
     stats: { ...stats, ...(requests ? { requests } : {}) },
   };
+}
+
+/** Whose an emitted ref is, in a warning about a file that claims it too. */
+function holderOf(repository: AzureDevOpsRepository): string {
+  return `project ${printable(repository.project.name)}, repository ${printable(repository.name)}`;
 }

@@ -76,6 +76,10 @@ export const items: RouteHandler = context => {
 
   const filePath = normalizeFilePath(rawPath);
   const content = Object.hasOwn(found.files, filePath) ? found.files[filePath] : undefined;
+  if (content === undefined && Object.keys(found.files).some(path => path.startsWith(`${filePath}/`))) {
+    // A folder is an item too: its metadata, a tree and no content, whatever includeContent says.
+    return jsonReply({ objectId: gitBlobSha1(filePath), gitObjectType: 'tree', commitId: commitId.value, path: `/${filePath}`, isFolder: true });
+  }
   if (content === undefined) {
     return itemNotFound(`/${filePath}`, found.name, versionLabel(descriptor.value, found));
   }

@@ -28,7 +28,7 @@ const organization: SimulatedOrganization = {
           isFork: false,
           size: 1234,
           // 34 three-byte characters: 34 characters but 102 bytes.
-          files: { 'catalog-info.yaml': 'metadata:\n  name: storefront\n', 'euros.yaml': '€'.repeat(34) },
+          files: { 'catalog-info.yaml': 'metadata:\n  name: storefront\n', 'euros.yaml': '€'.repeat(34), 'folder/inner.yaml': 'a: 1\n' },
           commitId: '1'.repeat(40),
           lastPushDate: new Date('2026-01-01T00:00:00Z'),
         },
@@ -246,6 +246,12 @@ describe('AzureDevOpsClient against the simulator', () => {
     await expect(failureOf(client.listRepositories())).resolves.toMatchObject({ kind: 'throttledTooLong' });
     expect(simulator.countRequests('items')).toBe(1);
     expect(simulator.countRequests('repositories')).toBe(0);
+  });
+
+  it('reports a folder at the catalog path as an answer that is no file', async () => {
+    const error = await failureOf((await clientFor()).readFile({ ...storefront, path: 'folder' }));
+    expect(error.kind).toBe('invalidResponse');
+    expect(error.message).toMatch(/reading \/folder of repository .* failed: \/folder is a folder, not a file$/);
   });
 
   it('gives up on a server that never answers after the request timeout', async () => {

@@ -168,6 +168,9 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       if (outcome) return outcome;
     }
     const body = this.#errors.expectJson(response, operation);
+    if (isRecord(body) && body.isFolder === true) {
+      throw this.#errors.create('invalidResponse', operation, `${path} is a folder, not a file`);
+    }
     if (!isRecord(body) || typeof body.content !== 'string') {
       throw this.#errors.create('invalidResponse', operation, 'the item has no text content');
     }

@@ -170,6 +170,38 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     expect(mutationEntities(context.connection).map(entity => entity.spec.repository)).toEqual(['docs']);
   });
 
+  it('still removes, in a delta mutation, a repository it emitted that is no longer listed', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    await sync(context);
+    const [docsEntity] = mutationEntities(context.connection).filter(entity => entity.spec.repository === 'docs');
+
+    const newcomer = buildRepository({ id: 'repo-3', name: 'newcomer' });
+    context.api.repositories.splice(1, 1, newcomer);
+    context.api.fileErrors.set(newcomer.id, azureDevOpsError('timeout'));
+    await sync(context);
+
+    const [[mutation]] = context.connection.applyMutation.mock.calls;
+    expect(mutation).toMatchObject({
+      type: 'delta',
+      removed: [{ entityRef: `repository:default/${docsEntity.metadata.name}`, locationKey: 'AzureDevOpsRepositoriesProvider:acme' }],
+    });
+    expect(mutationEntities(context.connection).map(entity => entity.spec.repository)).toEqual(['payments-api']);
+  });
+
+  it('emits a repository without context once its read failed twice with nothing known', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    context.api.fileErrors.set(withFile.id, azureDevOpsError('timeout'));
+    await sync(context);
+    expect(context.connection.applyMutation.mock.calls[0][0]).toMatchObject({ type: 'delta' });
+
+    await sync(context);
+    expect(context.connection.applyMutation.mock.calls[0][0]).toMatchObject({ type: 'full' });
+    const payments = mutationEntities(context.connection).find(entity => entity.spec.repository === 'payments-api');
+    expect(payments?.spec).not.toHaveProperty('applicationContext');
+  });
+
   it('takes the context away when the file is removed, and updates it when edited', async () => {
     const context = setup();
     await context.provider.connect(context.connection);

@@ -121,7 +121,8 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       return;
     }
     const refs = new Set(result.entities.map(({ entity }) => stringifyEntityRef(entity)));
-    const verdict = result.mutation === 'full' ? this.#removalGuard.check(refs) : { hold: false as const };
+    const verdict =
+      result.mutation === 'full' ? this.#removalGuard.check(refs) : this.#removalGuard.checkDelta(result.removed);
     if (verdict.hold) {
       logger.warn(
         `Profile ${this.#profile.id}: this sync would remove ${verdict.removing} of ${verdict.of} entities, more than maxRemovedPercent (${this.#profile.maxRemovedPercent}%); ` +
@@ -129,13 +130,19 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       );
     }
     const mutation = result.mutation === 'full' && !verdict.hold ? 'full' : 'delta';
+    const removed = mutation === 'delta' && !verdict.hold ? result.removed : [];
     try {
       if (mutation === 'full') {
         await this.#connection.applyMutation({ type: 'full', entities: result.entities });
       } else {
-        await this.#connection.applyMutation({ type: 'delta', added: result.entities, removed: [] });
+        const locationKey = this.getProviderName();
+        await this.#connection.applyMutation({
+          type: 'delta',
+          added: result.entities,
+          removed: removed.map(entityRef => ({ entityRef, locationKey })),
+        });
       }
-      this.#removalGuard.applied(mutation, refs);
+      this.#removalGuard.applied(mutation, refs, removed);
     } catch (error) {
       // The catalog's database refused the write (down, locked, a constraint); the next sync tries again.
       logger.error(

@@ -189,6 +189,17 @@ describe('KnownRepositories', () => {
     });
   });
 
+  it('gives back the refs emitted for the repositories it forgets', () => {
+    const { logger, known } = setup();
+    known.settle(repository, read, logger);
+    known.settle(other, absent, logger);
+    known.recordEntityRefs(repository.id, ['repository:default/payments', 'component:default/payments-api']);
+    known.recordEntityRefs(other.id, ['repository:default/other']);
+
+    expect(known.retainOnly(new Set([other.id]))).toEqual(['repository:default/payments', 'component:default/payments-api']);
+    expect(known.retainOnly(new Set())).toEqual(['repository:default/other']);
+  });
+
   it('forgets repositories no longer listed', () => {
     const { logger, known } = setup();
     known.settle(repository, read, logger);

@@ -18,6 +18,8 @@ interface KnownRepository {
   outcome: KnownOutcome;
   /** The last read failed and this outcome stands in for it: read again next time, pushes or not. */
   stale?: boolean;
+  /** Refs of the entities emitted for it (its Repository, and what it ingested). */
+  entityRefs?: string[];
 }
 
 /**
@@ -111,9 +113,24 @@ export class KnownRepositories {
     return { kind: 'read', facts: outcome.facts };
   }
 
-  /** Forgets the repositories not in `ids`, so the cache never outgrows the organization. */
-  retainOnly(ids: ReadonlySet<string>): void {
-    for (const id of this.#known.keys()) if (!ids.has(id)) this.#known.delete(id);
+  /** Remembers the refs emitted for a settled repository, to remove them should it disappear. */
+  recordEntityRefs(repositoryId: string, refs: string[]): void {
+    const known = this.#known.get(repositoryId);
+    if (known) known.entityRefs = refs;
+  }
+
+  /**
+   * Forgets the repositories not in `ids`, so the cache never outgrows the organization, and
+   * returns the entity refs emitted for them: a delta mutation removes those itself.
+   */
+  retainOnly(ids: ReadonlySet<string>): string[] {
+    const removed: string[] = [];
+    for (const [id, known] of this.#known) {
+      if (ids.has(id)) continue;
+      removed.push(...(known.entityRefs ?? []));
+      this.#known.delete(id);
+    }
     for (const id of this.#failedUnknown) if (!ids.has(id)) this.#failedUnknown.delete(id);
+    return removed;
   }
 }

@@ -52,6 +52,16 @@ describe('RemovalGuard', () => {
     expect(guard.check(refs(2, 'new'))).toEqual({ hold: false });
   });
 
+  it('guards the removals of a delta mutation too, and forgets what a delta removed', () => {
+    const guard = guardHolding(30);
+    const gone = [...refs(20)];
+    expect(guard.checkDelta(gone)).toEqual({ hold: true, removing: 20, of: 30 });
+    expect(guard.checkDelta(gone)).toEqual({ hold: false });
+    guard.applied('delta', [], gone);
+    expect(guard.check(new Set([...refs(30)].filter(ref => !gone.includes(ref))))).toEqual({ hold: false });
+    expect(guard.checkDelta(gone.slice(0, 5))).toEqual({ hold: false });
+  });
+
   it('knows nothing after a delta when it knew nothing before', () => {
     const guard = new RemovalGuard({ maxPercent: 50 });
     guard.applied('delta', refs(30));

@@ -31,21 +31,38 @@ export class RemovalGuard {
   /** Whether a full mutation holding `refs` may be applied as it is. */
   check(refs: ReadonlySet<string>): RemovalVerdict {
     const applied = this.#applied;
-    if (this.#maxPercent === undefined || applied === undefined) return { hold: false };
+    if (applied === undefined) return { hold: false };
     let removing = 0;
     for (const ref of applied) if (!refs.has(ref)) removing++;
-    const trips = removing >= MIN_GUARDED_REMOVALS && removing * 100 > this.#maxPercent * applied.size;
+    return this.#verdict(removing, applied.size);
+  }
+
+  /** Whether a delta mutation removing `removed` may be applied as it is. */
+  checkDelta(removed: readonly string[]): RemovalVerdict {
+    if (removed.length === 0) return { hold: false };
+    return this.#verdict(removed.length, Math.max(this.#applied?.size ?? 0, removed.length));
+  }
+
+  #verdict(removing: number, of: number): RemovalVerdict {
+    if (this.#maxPercent === undefined) return { hold: false };
+    const trips = removing >= MIN_GUARDED_REMOVALS && removing * 100 > this.#maxPercent * of;
     if (!trips || this.#awaitingConfirmation) {
       this.#awaitingConfirmation = false;
       return { hold: false };
     }
     this.#awaitingConfirmation = true;
-    return { hold: true, removing, of: applied.size };
+    return { hold: true, removing, of };
   }
 
-  /** Records a mutation the catalog took: a full one replaces what is known, a delta adds to it. */
-  applied(type: 'full' | 'delta', refs: Iterable<string>): void {
+  /**
+   * Records a mutation the catalog took: a full one replaces what is known, a delta adds `refs`
+   * and takes away `removed`.
+   */
+  applied(type: 'full' | 'delta', refs: Iterable<string>, removed: Iterable<string> = []): void {
     if (type === 'full') this.#applied = new Set(refs);
-    else if (this.#applied) for (const ref of refs) this.#applied.add(ref);
+    else if (this.#applied) {
+      for (const ref of refs) this.#applied.add(ref);
+      for (const ref of removed) this.#applied.delete(ref);
+    }
   }
 }

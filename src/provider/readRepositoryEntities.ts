@@ -18,10 +18,12 @@ export interface SyncResult {
   /**
    * `full` when every repository was read: the set replaces the provider's entities. `delta` when
    * some repositories failed and had no last known state: their entities are left as they are,
-   * and deletions wait for a clean sync.
+   * `entities` are upserted and `removed` are deleted.
    */
   mutation: 'full' | 'delta';
   entities: DeferredEntity[];
+  /** Refs of the entities of repositories known to this process that are no longer listed. */
+  removed: string[];
   stats: SyncStats;
 }
 
@@ -82,6 +84,8 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
   const currentIds = new Set<string>();
   /** Every ref this sync emits, with whose it is: a file's entity may claim none of them. */
   const heldRefs = new Map<string, string>();
+  /** The refs emitted for each repository, remembered so that a later delta can remove them. */
+  const refsByRepository = new Map<string, string[]>();
   const toIngest: Array<{ repository: AzureDevOpsRepository; outcome: Extract<KnownOutcome, { kind: 'read' }> }> = [];
 
   const startedAt = options.now();
@@ -137,7 +141,9 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
       logger.warn(`${describeCatalogFile(profile, repository)}: ${warning}`);
     }
     entities.push({ entity: mapped.entity, locationKey });
-    heldRefs.set(stringifyEntityRef(mapped.entity), holderOf(repository));
+    const ref = stringifyEntityRef(mapped.entity);
+    heldRefs.set(ref, holderOf(repository));
+    refsByRepository.set(repository.id, [ref]);
     stats.emitted++;
     if (mapped.entity.spec.applicationContext) stats.withContext++;
     if (profile.backstageCatalog.ingestEntities && fileOutcome.kind === 'read') {
@@ -163,16 +169,18 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
         continue;
       }
       heldRefs.set(ref, holderOf(repository));
+      refsByRepository.get(repository.id)?.push(ref);
       entities.push({ entity, locationKey });
     }
   }
 
-  knownRepositories.retainOnly(currentIds);
+  for (const [id, refs] of refsByRepository) knownRepositories.recordEntityRefs(id, refs);
+  const removed = knownRepositories.retainOnly(currentIds);
 
   if (unresolved > 0) {
     logger.warn(
       `Profile ${profile.id}: ${unresolved} repositories could not be read and have no last known state; ` +
-        'their entities are left unchanged and deleted repositories are removed on the next clean sync',
+        'their entities are left unchanged for this sync',
     );
   } else {
     changeTracker.recordCleanSync({ startedAt, changed });
@@ -181,6 +189,7 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
   return {
     mutation: unresolved > 0 ? 'delta' : 'full',
     entities,
+    removed,
     stats: { ...stats, ...(requests ? { requests } : {}) },
   };
 }

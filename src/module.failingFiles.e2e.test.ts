@@ -1,0 +1,82 @@
+/**
+ * A repository whose catalog file keeps failing must not freeze its profile: against the real
+ * catalog, a backend that restarts knowing nothing still applies a deletion while another
+ * repository's file answers 403 (at once) or 503 (one sync later).
+ */
+import { TestDatabases } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import type { Knex } from 'knex';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, type FaultResponse } from '../dev/simulator';
+import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
+import { LogCapture } from './__testUtils__/LogCapture';
+
+const TOKEN = 'e2e-failing-files-123456';
+const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
+
+const FORBIDDEN: FaultResponse = {
+  type: 'error',
+  status: 403,
+  typeKey: 'UnauthorizedRequestException',
+  message: "TF401027: You need the Git 'GenericRead' permission to perform this action.",
+};
+const UNAVAILABLE: FaultResponse = { type: 'error', status: 503, typeKey: 'ServiceUnavailableException', message: 'TF400898: An internal error occurred.' };
+
+function repositoryNames(entities: Entity[]): string[] {
+  return entities.map(entity => `${entity.spec?.project}/${entity.spec?.repository}`).sort();
+}
+
+describe.each([
+  ['403, a lasting failure', FORBIDDEN, 1],
+  ['503, a passing one that does not pass', UNAVAILABLE, 2],
+] as const)('a catalog file that keeps answering %s', (_name, failure, syncsUntilDeleted) => {
+  let simulator: AzureDevOpsSimulator;
+  let knex: Knex;
+  let backend: CatalogBackend | undefined;
+  const logs = new LogCapture();
+  const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
+  const repositoryCount = organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+
+  beforeAll(async () => {
+    simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [TOKEN] });
+    knex = await databases.init('SQLITE_3');
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await simulator.stop();
+  });
+
+  function start(): Promise<CatalogBackend> {
+    return startCatalogBackend({
+      knex,
+      config: demoProfileConfig({ apiUrl: simulator.url, token: TOKEN, maxRetries: 0 }),
+      logs,
+    });
+  }
+
+  it(`lets a deletion through within ${syncsUntilDeleted} sync(s) of a restart`, async () => {
+    backend = await start();
+    await backend.sync('demo');
+    const before = await backend.waitForEntities('kind=Repository', found => found.length === repositoryCount);
+    expect(repositoryNames(before)).toContain('Commerce/checkout-web');
+    await backend.stop();
+
+    // While the backend is down: one repository is deleted, another's file starts failing.
+    expect(simulator.removeRepository('demo', 'Commerce', 'new-service')).toBe(true);
+    simulator.addFault({ route: 'items', repository: 'checkout-web', response: failure });
+
+    backend = await start();
+    for (let sync = 1; sync <= syncsUntilDeleted; sync++) await backend.sync('demo');
+    // The failing repository stays, without the context its file would give.
+    const withoutContext = (entities: Entity[]) =>
+      entities.some(entity => entity.spec?.repository === 'checkout-web' && !entity.spec.applicationContext);
+    const after = await backend.waitForEntities(
+      'kind=Repository',
+      found => found.length === repositoryCount - 1 && withoutContext(found),
+    );
+    expect(repositoryNames(after)).not.toContain('Commerce/new-service');
+    expect(logs.text()).toContain(
+      'Profile demo, project Commerce, repository checkout-web, path catalog-info.yaml: reading the catalog file',
+    );
+  });
+});

@@ -35,7 +35,17 @@ export type FaultResponse =
   /** Waits, then answers normally. */
   | { type: 'delay'; ms: number }
   /** 200 with an HTML page. */
-  | { type: 'html200' };
+  | { type: 'html200' }
+  /**
+   * Answers normally, but streams the body without `Content-Length` (chunked transfer encoding),
+   * the way a server that streams a blob may answer, so the client learns the size only by reading.
+   */
+  | { type: 'chunked' }
+  /**
+   * 200, `application/json`: an empty list padded with whitespace to `bytes` in all, produced as
+   * it is sent; with `Content-Length` unless `chunked`.
+   */
+  | { type: 'oversized'; bytes: number; chunked?: boolean };
 
 /** Which requests a fault hits; every field given must match. */
 export interface Fault {
@@ -66,7 +76,9 @@ export type FaultAction =
   | { kind: 'truncated'; reply: Reply; announcedLength: number }
   | { kind: 'reset' }
   | { kind: 'hang' }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  | { kind: 'chunked' }
+  | { kind: 'oversized'; bytes: number; chunked: boolean };
 
 interface ActiveFault {
   fault: Fault;
@@ -139,6 +151,10 @@ export function faultAction(response: FaultResponse): FaultAction {
       return { kind: 'hang' };
     case 'delay':
       return { kind: 'delay', ms: response.ms };
+    case 'chunked':
+      return { kind: 'chunked' };
+    case 'oversized':
+      return { kind: 'oversized', bytes: response.bytes, chunked: response.chunked ?? false };
   }
 }
 

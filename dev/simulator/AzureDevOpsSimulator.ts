@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
@@ -463,12 +462,24 @@ async function writeSlices(response: ServerResponse, slices: Iterable<Buffer>): 
   response.on('error', () => undefined);
   for (const slice of slices) {
     if (response.destroyed) return;
-    if (!response.write(slice)) {
-      const drained = await Promise.race([once(response, 'drain').then(() => true), once(response, 'close').then(() => false)]);
-      if (!drained) return;
-    }
+    if (!response.write(slice) && !(await drainedOrClosed(response))) return;
   }
   response.end();
+}
+
+/** True once the socket takes more, false when the client hung up; leaves no listener behind. */
+function drainedOrClosed(response: ServerResponse): Promise<boolean> {
+  return new Promise(resolve => {
+    const settle = (drained: boolean) => () => {
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(drained);
+    };
+    const onDrain = settle(true);
+    const onClose = settle(false);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
 }
 
 /** UTF-8 slices of a string, never splitting a surrogate pair. */

@@ -135,6 +135,26 @@ describe('AzureDevOpsClient against the simulator', () => {
     await expect(client.readFile({ ...storefront, ...overrides })).resolves.toEqual(expected);
   });
 
+  it('reports a file over the limit streamed without Content-Length as at least the bytes read', async () => {
+    const client = await clientFor();
+    simulator.addFault({ route: 'items', response: { type: 'chunked' } });
+    await expect(client.readFile({ ...storefront, maxBytes: 10 })).resolves.toEqual({ kind: 'tooLarge', bytes: 29, atLeast: true });
+    await expect(client.readFile({ ...storefront, maxBytes: 29 })).resolves.toEqual({ kind: 'found', content: 'metadata:\n  name: storefront\n' });
+  });
+
+  it('reads the error answer of a missing file whatever the file limit', async () => {
+    const client = await clientFor();
+    await expect(client.readFile({ ...storefront, path: '/nope.yaml', maxBytes: 1 })).resolves.toEqual({ kind: 'missing' });
+  });
+
+  it('refuses an HTML page answered with 200 instead of the file', async () => {
+    const client = await clientFor();
+    simulator.addFault({ route: 'items', response: { type: 'html200' } });
+    const error = await failureOf(client.readFile(storefront));
+    expect(error.kind).toBe('invalidResponse');
+    expect(error.message).toMatch(/reading \/catalog-info.yaml .* failed: expected the file's bytes, got text\/html/);
+  });
+
   it.each([
     ['203 with a sign-in page', '203' as const, /sign-in page.*token was rejected/],
     ['401', '401' as const, /token rejected by Azure DevOps \(401/],

@@ -1,5 +1,6 @@
 import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
 import type { ClientErrors } from './ClientErrors';
+import { MAX_LISTING_BYTES } from './bodyLimits';
 import { readResponse, type RawResponse } from './readResponse';
 import { isLocationNotFound, probeWhyDiscoveryFailed, responseFromLibraryError } from './responseFromLibraryError';
 import type { RequestGate } from './RequestGate';
@@ -10,6 +11,13 @@ import { isRetryableError } from './transportFault';
 export interface VersionedRequest {
   routeValues?: Record<string, string | undefined>;
   query?: Record<string, unknown>;
+  /** The media type asked for. Defaults to `application/json`. */
+  accept?: string;
+  /**
+   * Most bytes of a success body to read; past it the answer comes back with `overLimit` and no
+   * body. Defaults to {@link MAX_LISTING_BYTES}.
+   */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -76,9 +84,9 @@ export class VersionedTransport {
           throw error;
         }
         const response = await api.http.get(versioning.requestUrl ?? '', {
-          Accept: api.createAcceptHeader('application/json', versioning.apiVersion),
+          Accept: api.createAcceptHeader(request.accept ?? 'application/json', versioning.apiVersion),
         });
-        return readResponse(response, this.#timeoutMs);
+        return readResponse(response, { timeoutMs: this.#timeoutMs, maxBytes: request.maxBodyBytes ?? MAX_LISTING_BYTES });
       }, isRetryableError);
     } catch (error) {
       throw this.#errors.fromThrown(error, operation);

@@ -5,6 +5,7 @@
 import { AzureDevOpsSimulator, generateOrganization, type SimulatedOrganization } from '../../dev/simulator';
 import { buildProfile, type ProfileOverrides } from '../__testUtils__/builders';
 import { AzureDevOpsClient } from './AzureDevOpsClient';
+import { MAX_LISTING_BYTES } from './bodyLimits';
 import type { AzureDevOpsError } from './AzureDevOpsError';
 import { RequestGate } from './RequestGate';
 
@@ -193,6 +194,18 @@ describe('AzureDevOpsClient against the simulator', () => {
     const error = await failureOf(client.listRepositories());
     expect(error.kind).toBe(kind);
     expect(error.message).toMatch(message);
+  });
+
+  it.each([
+    ['announced by Content-Length', false, /the answer has 268435457 bytes, more than the limit of 268435456 bytes \(256 MiB\)/],
+    ['streamed without Content-Length', true, /the answer has at least 2684\d{5} bytes \(reading stopped there\), more than the limit of 268435456 bytes \(256 MiB\)/],
+  ])('refuses a listing larger than 256 MiB %s, naming the operation and the limit', async (_name, chunked, reason) => {
+    const client = await clientFor({ requestTimeoutMs: 30_000 });
+    simulator.addFault({ route: 'repositories', response: { type: 'oversized', bytes: MAX_LISTING_BYTES + 1, chunked } });
+    const error = await failureOf(client.listRepositories());
+    expect(error.kind).toBe('invalidResponse');
+    expect(error.message).toMatch(/organization contoso at .*: listing repositories failed: /);
+    expect(error.message).toMatch(reason);
   });
 
   it('retries transient faults a bounded number of times', async () => {

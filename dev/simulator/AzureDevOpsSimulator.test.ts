@@ -405,6 +405,19 @@ describe('AzureDevOpsSimulator', () => {
       expect(JSON.parse(body)).toEqual({ count: 0, value: [] });
     });
 
+    it('stalls a body half-way until stop closes its socket', async () => {
+      const own = await startDemo();
+      own.addFault({ route: 'projects', response: { type: 'stalled' } });
+      const response = await get(own, '/demo/_apis/projects');
+      expect(response.status).toBe(200);
+      const reader = response.body?.getReader();
+      const first = await reader?.read();
+      expect(Buffer.from(first?.value ?? []).toString()).toBe('{"count":2,"value":[{"id":"');
+      const rest = reader?.read();
+      await own.stop();
+      await expect(rest).rejects.toThrow();
+    });
+
     it('delays an answer', async () => {
       simulator.addFault({ route: 'projects', response: { type: 'delay', ms: 40 } });
       const started = performance.now();

@@ -302,7 +302,9 @@ export class AzureDevOpsSimulator {
           ...action.reply.headers,
           'content-length': String(action.announcedLength),
         });
-        response.write(Buffer.from(action.reply.body, 'utf8'), () => request.socket.end());
+        response.write(Buffer.from(action.reply.body, 'utf8'), () => {
+          if (!action.stall) request.socket.end();
+        });
         return true;
       case 'reset':
         request.socket.destroy();

@@ -32,6 +32,8 @@ export type FaultResponse =
   | { type: 'malformedJson' }
   /** 200 announcing a longer `Content-Length` than sent, then the socket ends. */
   | { type: 'truncated' }
+  /** Like `truncated`, but the socket stays open and silent; `stop()` closes it. */
+  | { type: 'stalled' }
   /** Waits, then answers normally. */
   | { type: 'delay'; ms: number }
   /** 200 with an HTML page. */
@@ -73,7 +75,7 @@ export interface FaultSubject {
 /** What the server does for a fault. */
 export type FaultAction =
   | { kind: 'reply'; reply: Reply }
-  | { kind: 'truncated'; reply: Reply; announcedLength: number }
+  | { kind: 'truncated'; reply: Reply; announcedLength: number; stall: boolean }
   | { kind: 'reset' }
   | { kind: 'hang' }
   | { kind: 'delay'; ms: number }
@@ -141,9 +143,10 @@ export function faultAction(response: FaultResponse): FaultAction {
       return { kind: 'reply', reply: html200Reply() };
     case 'malformedJson':
       return { kind: 'reply', reply: { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body: '{"count":2,"value":[{"id":' } };
-    case 'truncated': {
+    case 'truncated':
+    case 'stalled': {
       const reply: Reply = { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body: '{"count":2,"value":[{"id":"' };
-      return { kind: 'truncated', reply, announcedLength: Buffer.byteLength(reply.body) + 1024 };
+      return { kind: 'truncated', reply, announcedLength: Buffer.byteLength(reply.body) + 1024, stall: response.type === 'stalled' };
     }
     case 'reset':
       return { kind: 'reset' };

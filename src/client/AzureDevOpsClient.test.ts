@@ -231,6 +231,17 @@ describe('AzureDevOpsClient against the simulator', () => {
     expect(['network', 'timeout', 'invalidResponse']).toContain(error.kind);
   });
 
+  it.each([
+    ['a listing', (client: AzureDevOpsClient) => client.listRepositories(), 'repositories' as const],
+    ['a file', (client: AzureDevOpsClient) => client.readFile({ ...storefront, maxBytes: 10_000 }), 'items' as const],
+  ])('abandons %s whose body stalls half-way after the request timeout', async (_name, call, route) => {
+    const client = await clientFor({ requestTimeoutMs: 300, maxRetries: 0 });
+    simulator.addFault({ route, response: { type: 'stalled' } });
+    const error = await failureOf(call(client));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('no answer within 0.3 s');
+  });
+
   it('reports an unreachable apiUrl as a network fault', async () => {
     const stopped = await AzureDevOpsSimulator.start({ organizations: [] });
     const url = stopped.url;

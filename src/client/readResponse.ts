@@ -1,6 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
 import { MAX_ERROR_BODY_BYTES } from './bodyLimits';
 import { BODY_READ_TIMEOUT_MESSAGE } from './transportFault';
@@ -43,24 +41,22 @@ type LibraryResponse = Awaited<ReturnType<LibraryHttpClient['get']>>;
 
 /**
  * Reads an answer as a stream, never holding more than its limit. The library's `readBody` buffers
- * the whole body (a 100 MB file, whatever the caller's limit) and waits for 'end', which never
- * comes when a server stalls mid-body (its socket timeout only covers the wait for headers). So
- * the read stops, and destroys the socket, as soon as the body passes its limit or its deadline.
- * A body larger than announced by `Content-Length` is refused before reading any of it.
+ * the whole body (a 100 MB file, whatever the caller's limit) and waits for 'end', which a server
+ * that stalls mid-body never sends. So the read stops, and destroys the socket, as soon as the
+ * body passes its limit or its deadline; a body whose `Content-Length` passes the limit is refused
+ * before any of it is read. The library sends no `Accept-Encoding`, so bodies are read as sent,
+ * never decompressed.
  */
 export function readResponse(response: LibraryResponse, limits: ReadLimits): Promise<RawResponse> {
   const { message } = response;
   const statusCode = message.statusCode ?? 0;
   const { headers } = message;
   const limit = statusCode >= 200 && statusCode < 300 ? limits.maxBytes : MAX_ERROR_BODY_BYTES;
-  // The library sends no Accept-Encoding, but it unzips a gzip answer; so does this reader, counting unzipped bytes.
-  const gzipped = /(gzip$)|(gzip, *deflate)/.test(headers['content-encoding'] ?? '');
   const announced = Number(headers['content-length']);
-  if (!gzipped && Number.isSafeInteger(announced) && announced > limit) {
+  if (Number.isSafeInteger(announced) && announced > limit) {
     message.destroy();
     return Promise.resolve({ statusCode, headers, body: '', overLimit: { limit, bytes: announced, atLeast: false } });
   }
-  const source: Readable = gzipped ? message.pipe(createGunzip()) : message;
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -70,32 +66,28 @@ export function readResponse(response: LibraryResponse, limits: ReadLimits): Pro
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      source.off('data', onData);
+      message.off('data', onData);
       outcome();
-    };
-    const stop = (error?: Error) => {
-      message.destroy(error);
-      if (source !== message) source.destroy();
     };
     const timer = setTimeout(() => {
       const error = new Error(BODY_READ_TIMEOUT_MESSAGE);
-      stop(error);
+      message.destroy(error);
       settle(() => reject(error));
     }, limits.timeoutMs);
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limit) {
         chunks.length = 0;
-        stop();
+        message.destroy();
         settle(() => resolve({ statusCode, headers, body: '', overLimit: { limit, bytes: received, atLeast: true } }));
         return;
       }
       chunks.push(chunk);
     };
-    source.on('data', onData);
-    source.on('end', () => settle(() => resolve({ statusCode, headers, body: Buffer.concat(chunks).toString('utf8') })));
-    source.on('error', error => settle(() => reject(error)));
+    message.on('data', onData);
+    message.on('end', () => settle(() => resolve({ statusCode, headers, body: Buffer.concat(chunks).toString('utf8') })));
     message.on('error', error => settle(() => reject(error)));
-    source.on('close', () => settle(() => reject(new Error('premature close of the answer'))));
+    // 'close' without 'end' or 'error': the answer was cut; a network fault, so it is retried.
+    message.on('close', () => settle(() => reject(new Error('premature close of the answer'))));
   });
 }

@@ -21,6 +21,7 @@ import {
   loadOrganization,
   type FaultResponse,
 } from '../dev/simulator';
+import { MAX_LISTING_BYTES } from './client/bodyLimits';
 import { startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture, type LogLine } from './__testUtils__/LogCapture';
 import { LoopbackProxy } from './__testUtils__/LoopbackProxy';
@@ -90,6 +91,7 @@ const ROWS: Row[] = [
   { name: 'the connection is reset', outcome: 'listingFails', cause: /listing .*failed: .*(ECONNRESET|cut)/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'reset' } }) },
   { name: 'the listing is malformed JSON', outcome: 'listingFails', cause: /JSON answer does not parse/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'malformedJson' } }) },
   { name: 'the listing is cut off mid-body', outcome: 'listingFails', cause: /listing .*failed: .*(ECONNRESET|no answer within|cut|does not parse|aborted)/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'truncated' } }) },
+  { name: 'the listing is larger than 256 MiB', outcome: 'listingFails', cause: /listing .*failed: the answer has 268435457 bytes, more than the limit of 268435456 bytes \(256 MiB\)/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'oversized', bytes: MAX_LISTING_BYTES + 1 } }) },
   { name: 'an HTML page comes back with 200', outcome: 'listingFails', cause: /expected JSON, got text\/html/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'html200' } }) },
   { name: 'a sign-in page comes back with 203', outcome: 'listingFails', cause: /answered 203 with a sign-in page .*token was rejected. Check its expiry and scopes/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'signIn203' } }) },
   {

@@ -390,6 +390,47 @@ describe('AzureDevOpsSimulator', () => {
       expect(simulator.requests.map(request => request.status)).toEqual([0, 200]);
     });
 
+    it('streams an answer without Content-Length, multi-byte characters intact across slices', async () => {
+      const content = `${'x'.repeat(64 * 1024 - 1)}😀${'€'.repeat(70_000)}`;
+      const own = await startDemo();
+      try {
+        own.setFile('demo', 'Commerce', 'api', 'big.yaml', content);
+        own.addFault({ route: 'items', times: 1, response: { type: 'chunked' } });
+        const path = `/demo/Commerce/_apis/git/repositories/${repository.id}/items?path=/big.yaml`;
+        const chunked = await get(own, path, { accept: 'application/octet-stream' });
+        expect(chunked.headers.get('content-length')).toBeNull();
+        expect(chunked.headers.get('transfer-encoding')).toBe('chunked');
+        expect(await chunked.text()).toBe(content);
+        const whole = await get(own, path, { accept: 'application/octet-stream' });
+        expect(whole.headers.get('content-length')).toBe(String(Buffer.byteLength(content)));
+        expect(await whole.text()).toBe(content);
+      } finally {
+        await own.stop();
+      }
+    });
+
+    it.each([false, true])('pads a JSON list to a given size (chunked: %s)', async chunked => {
+      simulator.addFault({ route: 'repositories', times: 1, response: { type: 'oversized', bytes: 200_000, chunked } });
+      const response = await get(simulator, '/demo/_apis/git/repositories');
+      expect(response.headers.get('content-length')).toBe(chunked ? null : '200000');
+      const body = await response.text();
+      expect(body).toHaveLength(200_000);
+      expect(JSON.parse(body)).toEqual({ count: 0, value: [] });
+    });
+
+    it('stalls a body half-way until stop closes its socket', async () => {
+      const own = await startDemo();
+      own.addFault({ route: 'projects', response: { type: 'stalled' } });
+      const response = await get(own, '/demo/_apis/projects');
+      expect(response.status).toBe(200);
+      const reader = response.body?.getReader();
+      const first = await reader?.read();
+      expect(Buffer.from(first?.value ?? []).toString()).toBe('{"count":2,"value":[{"id":"');
+      const rest = reader?.read();
+      await own.stop();
+      await expect(rest).rejects.toThrow();
+    });
+
     it('delays an answer', async () => {
       simulator.addFault({ route: 'projects', response: { type: 'delay', ms: 40 } });
       const started = performance.now();

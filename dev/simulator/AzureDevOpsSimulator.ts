@@ -24,7 +24,7 @@ import type {
 } from './organization';
 import { OrganizationStore } from './OrganizationStore';
 import { activityMetrics, languageMetrics } from './projectAnalysisRoutes';
-import type { Reply } from './reply';
+import { JSON_CONTENT_TYPE, type Reply } from './reply';
 import { parseRequestTarget, type RequestTarget, type RouteName } from './requestTarget';
 import { ResourceUrls, type Outcome, type RouteHandler } from './routeContext';
 import { ThrottleBudget, type ThrottleOptions, type ThrottleStats } from './ThrottleBudget';
@@ -297,12 +297,13 @@ export class AzureDevOpsSimulator {
       if (this.#stopping) return;
       const resolved = this.#resolve(method, target);
       const fault = this.#faults.take(resolved.subject);
-      if (fault && (await this.#applyFault(faultAction(fault, brokerClientUrl(url)), request, response, record))) return;
+      const action = fault && faultAction(fault, brokerClientUrl(url));
+      if (action && (await this.#applyFault(action, request, response, record))) return;
       const { reply, delayMs } = this.#answer(request, url, target, resolved, record.time);
       await this.#sleep(delayMs);
-      this.#write(response, record, reply);
+      await this.#write(response, record, reply, { chunked: action?.kind === 'chunked' });
     } catch (error) {
-      this.#write(response, record, errorReply(500, 'SimulatorException', String(error)));
+      await this.#write(response, record, errorReply(500, 'SimulatorException', String(error)));
     }
   }
 
@@ -315,7 +316,10 @@ export class AzureDevOpsSimulator {
   ): Promise<boolean> {
     switch (action.kind) {
       case 'reply':
-        this.#write(response, record, action.reply);
+        await this.#write(response, record, action.reply);
+        return true;
+      case 'oversized':
+        await this.#writeOversized(response, record, action);
         return true;
       case 'truncated':
         record.status = action.reply.status;
@@ -323,7 +327,9 @@ export class AzureDevOpsSimulator {
           ...action.reply.headers,
           'content-length': String(action.announcedLength),
         });
-        response.write(Buffer.from(action.reply.body, 'utf8'), () => request.socket.end());
+        response.write(Buffer.from(action.reply.body, 'utf8'), () => {
+          if (!action.stall) request.socket.end();
+        });
         return true;
       case 'reset':
         request.socket.destroy();
@@ -332,6 +338,8 @@ export class AzureDevOpsSimulator {
         return true;
       case 'delay':
         await this.#sleep(action.ms);
+        return false;
+      case 'chunked':
         return false;
     }
   }
@@ -449,13 +457,26 @@ export class AzureDevOpsSimulator {
     return record;
   }
 
-  /** Does nothing once the simulator stops: its sockets are gone. */
-  #write(response: ServerResponse, record: MutableRecordedRequest, reply: Reply): void {
+  /**
+   * Does nothing once the simulator stops: its sockets are gone. The body goes out in slices, so a
+   * file of a hundred megabytes is never copied whole into a buffer; a client that hangs up
+   * mid-body ends the writing.
+   */
+  async #write(response: ServerResponse, record: MutableRecordedRequest, reply: Reply, options: { chunked?: boolean } = {}): Promise<void> {
     if (this.#stopping || response.destroyed || response.headersSent) return;
-    const body = Buffer.from(reply.body, 'utf8');
     record.status = reply.status;
-    response.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
-    response.end(body);
+    const length = options.chunked ? {} : { 'content-length': String(Buffer.byteLength(reply.body, 'utf8')) };
+    response.writeHead(reply.status, { ...reply.headers, ...length });
+    await writeSlices(response, stringSlices(reply.body));
+  }
+
+  /** A 200 JSON list padded with whitespace to the given size, produced as it is sent. */
+  async #writeOversized(response: ServerResponse, record: MutableRecordedRequest, action: Extract<FaultAction, { kind: 'oversized' }>): Promise<void> {
+    if (this.#stopping || response.destroyed || response.headersSent) return;
+    record.status = 200;
+    const length = action.chunked ? {} : { 'content-length': String(action.bytes) };
+    response.writeHead(200, { 'content-type': JSON_CONTENT_TYPE, ...length });
+    await writeSlices(response, paddedJsonSlices(action.bytes));
   }
 
   #sleep(ms: number): Promise<void> {
@@ -477,4 +498,56 @@ export class AzureDevOpsSimulator {
 function brokerClientUrl(url: URL): string {
   const path = /^\/broker\/[^/]+(\/.*)?$/i.exec(url.pathname)?.[1] ?? url.pathname;
   return `${path || '/'}${url.search}`;
+}
+
+/** What one `write` hands the socket; small enough that a slow reader holds little. */
+const SLICE_CHARS = 64 * 1024;
+
+/** Writes each slice as the socket drains, and stops when the client hangs up. */
+async function writeSlices(response: ServerResponse, slices: Iterable<Buffer>): Promise<void> {
+  // A client that hangs up mid-body is expected here, not a simulator failure.
+  response.on('error', () => undefined);
+  for (const slice of slices) {
+    if (response.destroyed) return;
+    if (!response.write(slice) && !(await drainedOrClosed(response))) return;
+  }
+  response.end();
+}
+
+/** True once the socket takes more, false when the client hung up; leaves no listener behind. */
+function drainedOrClosed(response: ServerResponse): Promise<boolean> {
+  return new Promise(resolve => {
+    const settle = (drained: boolean) => () => {
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(drained);
+    };
+    const onDrain = settle(true);
+    const onClose = settle(false);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
+}
+
+/** UTF-8 slices of a string, never splitting a surrogate pair. */
+function* stringSlices(body: string): Generator<Buffer> {
+  for (let start = 0; start < body.length; ) {
+    let end = Math.min(start + SLICE_CHARS, body.length);
+    const last = body.charCodeAt(end - 1);
+    if (end < body.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    yield Buffer.from(body.slice(start, end), 'utf8');
+    start = end;
+  }
+}
+
+/** `{"count":0,"value":[]}` with whitespace inside the list, `bytes` long in all. */
+function* paddedJsonSlices(bytes: number): Generator<Buffer> {
+  const head = Buffer.from('{"count":0,"value":[');
+  const tail = Buffer.from(']}');
+  const padding = Buffer.alloc(SLICE_CHARS, ' ');
+  yield head;
+  for (let left = bytes - head.length - tail.length; left > 0; left -= padding.length) {
+    yield left >= padding.length ? padding : padding.subarray(0, left);
+  }
+  yield tail;
 }

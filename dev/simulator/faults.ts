@@ -33,12 +33,24 @@ export type FaultResponse =
   | { type: 'malformedJson' }
   /** 200 announcing a longer `Content-Length` than sent, then the socket ends. */
   | { type: 'truncated' }
+  /** Like `truncated`, but the socket stays open and silent; `stop()` closes it. */
+  | { type: 'stalled' }
   /** Waits, then answers normally. */
   | { type: 'delay'; ms: number }
   /** 200 with an HTML page. */
   | { type: 'html200' }
   /** 401 "blocked", as a Snyk Broker client answers a request none of its accept rules allows. */
-  | { type: 'brokerBlocked' };
+  | { type: 'brokerBlocked' }
+  /**
+   * Answers normally, but streams the body without `Content-Length` (chunked transfer encoding),
+   * the way a server that streams a blob may answer, so the client learns the size only by reading.
+   */
+  | { type: 'chunked' }
+  /**
+   * 200, `application/json`: an empty list padded with whitespace to `bytes` in all, produced as
+   * it is sent; with `Content-Length` unless `chunked`.
+   */
+  | { type: 'oversized'; bytes: number; chunked?: boolean };
 
 /** Which requests a fault hits; every field given must match. */
 export interface Fault {
@@ -66,10 +78,12 @@ export interface FaultSubject {
 /** What the server does for a fault. */
 export type FaultAction =
   | { kind: 'reply'; reply: Reply }
-  | { kind: 'truncated'; reply: Reply; announcedLength: number }
+  | { kind: 'truncated'; reply: Reply; announcedLength: number; stall: boolean }
   | { kind: 'reset' }
   | { kind: 'hang' }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  | { kind: 'chunked' }
+  | { kind: 'oversized'; bytes: number; chunked: boolean };
 
 interface ActiveFault {
   fault: Fault;
@@ -133,9 +147,10 @@ export function faultAction(response: FaultResponse, url: string): FaultAction {
       return { kind: 'reply', reply: html200Reply() };
     case 'malformedJson':
       return { kind: 'reply', reply: { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body: '{"count":2,"value":[{"id":' } };
-    case 'truncated': {
+    case 'truncated':
+    case 'stalled': {
       const reply: Reply = { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body: '{"count":2,"value":[{"id":"' };
-      return { kind: 'truncated', reply, announcedLength: Buffer.byteLength(reply.body) + 1024 };
+      return { kind: 'truncated', reply, announcedLength: Buffer.byteLength(reply.body) + 1024, stall: response.type === 'stalled' };
     }
     case 'reset':
       return { kind: 'reset' };
@@ -145,6 +160,10 @@ export function faultAction(response: FaultResponse, url: string): FaultAction {
       return { kind: 'delay', ms: response.ms };
     case 'brokerBlocked':
       return { kind: 'reply', reply: brokerBlockedReply(url) };
+    case 'chunked':
+      return { kind: 'chunked' };
+    case 'oversized':
+      return { kind: 'oversized', bytes: response.bytes, chunked: response.chunked ?? false };
   }
 }
 

@@ -18,6 +18,11 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   /** Thrown by `readFile` for these repository ids while set. */
   readonly fileErrors = new Map<string, AzureDevOpsError>();
   readonly fileReads: ReadFileOptions[] = [];
+  /**
+   * Repository ids whose files come without a size announced, as a chunked answer does: one over
+   * the limit is reported as the client does when it stops reading, at least the limit plus one.
+   */
+  readonly unannouncedSizes = new Set<string>();
   /** Time of the last push per repository id, for the activity listing. */
   readonly pushes = new Map<string, number>();
   /** False makes the activity listing answer as Azure DevOps Server without analytics does. */
@@ -73,7 +78,8 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
     const content = this.files.get(options.repositoryId);
     if (content === undefined) return { kind: 'missing' };
     const bytes = Buffer.byteLength(content);
-    return bytes > options.maxBytes ? { kind: 'tooLarge', bytes } : { kind: 'found', content };
+    if (bytes <= options.maxBytes) return { kind: 'found', content };
+    return this.unannouncedSizes.has(options.repositoryId) ? { kind: 'tooLarge', bytes: options.maxBytes + 1, atLeast: true } : { kind: 'tooLarge', bytes };
   }
 }
 

@@ -41,8 +41,13 @@ export type FileReadResult =
   | { kind: 'branchMissing' }
   /** TF401019: the repository is gone, or the token may not read it. */
   | { kind: 'repositoryMissing' }
-  /** The file is larger than the caller's limit; its content was not kept. */
-  | { kind: 'tooLarge'; bytes: number };
+  /**
+   * The file is larger than the caller's limit; it was not read past the limit. `bytes` is its
+   * size when the server announced it (`Content-Length`); otherwise reading stopped once the limit
+   * was passed, `atLeast` is true, and `bytes` is what had been read by then: the file has at least
+   * that many bytes.
+   */
+  | { kind: 'tooLarge'; bytes: number; atLeast?: true };
 
 /** Options of {@link AzureDevOpsApi.readFile}. */
 export interface ReadFileOptions {
@@ -52,7 +57,7 @@ export interface ReadFileOptions {
   path: string;
   /** Branch name without `refs/heads/`. */
   branch: string;
-  /** Content above this many bytes is reported as `tooLarge`. */
+  /** Content above this many bytes is reported as `tooLarge`, and never read further than that. */
   maxBytes: number;
 }
 

@@ -6,6 +6,7 @@ import { AzureDevOpsSimulator, generateOrganization, type SimulatedOrganization 
 import { buildProfile, type ProfileOverrides } from '../__testUtils__/builders';
 import { acceptRulesWithout, MODULE_BROKER_ACCEPT_RULES } from '../__testUtils__/moduleBrokerAcceptRules';
 import { AzureDevOpsClient } from './AzureDevOpsClient';
+import { MAX_LISTING_BYTES } from './bodyLimits';
 import type { AzureDevOpsError } from './AzureDevOpsError';
 import { RequestGate } from './RequestGate';
 
@@ -162,6 +163,26 @@ describe('AzureDevOpsClient against the simulator', () => {
     await expect(client.readFile({ ...storefront, ...overrides })).resolves.toEqual(expected);
   });
 
+  it('reports a file over the limit streamed without Content-Length as at least the bytes read', async () => {
+    const client = await clientFor();
+    simulator.addFault({ route: 'items', response: { type: 'chunked' } });
+    await expect(client.readFile({ ...storefront, maxBytes: 10 })).resolves.toEqual({ kind: 'tooLarge', bytes: 29, atLeast: true });
+    await expect(client.readFile({ ...storefront, maxBytes: 29 })).resolves.toEqual({ kind: 'found', content: 'metadata:\n  name: storefront\n' });
+  });
+
+  it('reads the error answer of a missing file whatever the file limit', async () => {
+    const client = await clientFor();
+    await expect(client.readFile({ ...storefront, path: '/nope.yaml', maxBytes: 1 })).resolves.toEqual({ kind: 'missing' });
+  });
+
+  it('refuses an HTML page answered with 200 instead of the file', async () => {
+    const client = await clientFor();
+    simulator.addFault({ route: 'items', response: { type: 'html200' } });
+    const error = await failureOf(client.readFile(storefront));
+    expect(error.kind).toBe('invalidResponse');
+    expect(error.message).toMatch(/reading \/catalog-info.yaml .* failed: expected the file's bytes, got text\/html/);
+  });
+
   it.each([
     ['203 with a sign-in page', '203' as const, /sign-in page.*token was rejected/],
     ['401', '401' as const, /token rejected by Azure DevOps \(401/],
@@ -228,6 +249,18 @@ describe('AzureDevOpsClient against the simulator', () => {
     });
   });
 
+  it.each([
+    ['announced by Content-Length', false, /the answer has 268435457 bytes, more than the limit of 268435456 bytes \(256 MiB\)/],
+    ['streamed without Content-Length', true, /the answer has at least 2684\d{5} bytes \(reading stopped there\), more than the limit of 268435456 bytes \(256 MiB\)/],
+  ])('refuses a listing larger than 256 MiB %s, naming the operation and the limit', async (_name, chunked, reason) => {
+    const client = await clientFor({ requestTimeoutMs: 30_000 });
+    simulator.addFault({ route: 'repositories', response: { type: 'oversized', bytes: MAX_LISTING_BYTES + 1, chunked } });
+    const error = await failureOf(client.listRepositories());
+    expect(error.kind).toBe('invalidResponse');
+    expect(error.message).toMatch(/organization contoso at .*: listing repositories failed: /);
+    expect(error.message).toMatch(reason);
+  });
+
   it('retries transient faults a bounded number of times', async () => {
     const client = await clientFor();
     simulator.resetRequests();
@@ -269,6 +302,17 @@ describe('AzureDevOpsClient against the simulator', () => {
     // The socket closes before the announced length arrived: Node reports a reset or an abort.
     expect(error.kind).toBe('network');
     expect(error.message).toMatch(/listing repositories failed: (ECONNRESET talking to|the connection to \S+ was cut)/);
+  });
+
+  it.each([
+    ['a listing', (client: AzureDevOpsClient) => client.listRepositories(), 'repositories' as const],
+    ['a file', (client: AzureDevOpsClient) => client.readFile({ ...storefront, maxBytes: 10_000 }), 'items' as const],
+  ])('abandons %s whose body stalls half-way after the request timeout', async (_name, call, route) => {
+    const client = await clientFor({ requestTimeoutMs: 300, maxRetries: 0 });
+    simulator.addFault({ route, response: { type: 'stalled' } });
+    const error = await failureOf(call(client));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('no answer within 0.3 s');
   });
 
   it('reports an unreachable apiUrl as a network fault', async () => {

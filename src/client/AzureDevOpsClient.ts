@@ -156,27 +156,31 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     const operation = `reading ${path} of repository ${options.repositoryId} in project ${options.project}`;
     const response = await this.#transport.get(await this.#areas.git(), RESOURCES.items, operation, {
       routeValues: { project: options.project, repositoryId: options.repositoryId },
-      query: {
-        path,
-        // versionType 0 is "branch", as the library sends it.
-        versionDescriptor: { version: options.branch, versionType: 0 },
-        includeContent: true,
-      },
+      // versionType 0 is "branch", as the library sends it.
+      query: { path, versionDescriptor: { version: options.branch, versionType: 0 } },
+      // The raw bytes, as the library's getItemContent asks for them: unlike the JSON item, whose
+      // escaped content could be six times the file, the body is the file, so the cap is exact.
+      accept: 'application/octet-stream',
+      maxBodyBytes: options.maxBytes,
     });
     if (response.statusCode === 404) {
       const outcome = fileReadResultFromNotFound(parseErrorEnvelope(response.body));
       if (outcome) return outcome;
     }
-    const body = this.#errors.expectJson(response, operation);
-    if (isRecord(body) && body.isFolder === true) {
-      throw this.#errors.create('invalidResponse', operation, `${path} is a folder, not a file`);
+    if (response.statusCode !== 200) throw this.#errors.fromStatus(response, operation);
+    const contentType = headerValue(response.headers, 'content-type') ?? '';
+    if (!contentType.startsWith('application/octet-stream')) {
+      // A folder has no bytes: the service describes the item (a tree) in JSON instead.
+      if (contentType.includes('json') && isFolderItem(response.body)) {
+        throw this.#errors.create('invalidResponse', operation, `${path} is a folder, not a file`, 200);
+      }
+      throw this.#errors.create('invalidResponse', operation, `expected the file's bytes, got ${contentType || 'no content type'}`, 200);
     }
-    if (!isRecord(body) || typeof body.content !== 'string') {
-      throw this.#errors.create('invalidResponse', operation, 'the item has no text content');
+    if (response.overLimit) {
+      const { bytes, atLeast } = response.overLimit;
+      return atLeast ? { kind: 'tooLarge', bytes, atLeast } : { kind: 'tooLarge', bytes };
     }
-    const bytes = Buffer.byteLength(body.content, 'utf8');
-    if (bytes > options.maxBytes) return { kind: 'tooLarge', bytes };
-    return { kind: 'found', content: body.content };
+    return { kind: 'found', content: response.body };
   }
 
   async listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined> {
@@ -195,5 +199,14 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       for (const id of changedRepositoryIdsFromJson(page)) changed.add(id);
       if (page.length < ACTIVITY_PAGE_SIZE) return changed;
     }
+  }
+}
+
+function isFolderItem(body: string): boolean {
+  try {
+    const item: unknown = JSON.parse(body);
+    return isRecord(item) && item.isFolder === true;
+  } catch {
+    return false;
   }
 }

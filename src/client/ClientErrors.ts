@@ -3,7 +3,7 @@ import { AzureDevOpsError } from './AzureDevOpsError';
 import { brokerBlockedUrl } from './brokerBlock';
 import { parseErrorEnvelope, type ErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
-import type { RawResponse } from './readResponse';
+import type { OverLimit, RawResponse } from './readResponse';
 import { ThrottleWaitTooLongError } from './RequestGate';
 import { redact } from './redact';
 import { transportFault } from './transportFault';
@@ -39,6 +39,7 @@ export class ClientErrors {
   expectJson(response: RawResponse, operation: string): unknown {
     const { statusCode, headers } = response;
     if (statusCode === 200) {
+      if (response.overLimit) throw this.overLimit(response.overLimit, operation, statusCode);
       const contentType = headerValue(headers, 'content-type') ?? '';
       if (!contentType.includes('json')) {
         throw this.create('invalidResponse', operation, `expected JSON, got ${contentType || 'no content type'}`, statusCode);
@@ -50,6 +51,12 @@ export class ClientErrors {
       }
     }
     throw this.fromStatus(response, operation);
+  }
+
+  /** A success whose body passed its limit: the client hung up rather than hold it. */
+  overLimit(overLimit: OverLimit, operation: string, statusCode?: number): AzureDevOpsError {
+    const size = overLimit.atLeast ? `at least ${overLimit.bytes} bytes (reading stopped there)` : `${overLimit.bytes} bytes`;
+    return this.create('invalidResponse', operation, `the answer has ${size}, more than the limit of ${describeBytes(overLimit.limit)}`, statusCode);
   }
 
   /** The error a non-200 answer means. */
@@ -132,4 +139,10 @@ function safeDecode(value: string): string {
   } catch {
     return value;
   }
+}
+
+/** `268435456 bytes (256 MiB)`: the exact figure, and a readable one for round sizes. */
+function describeBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? `${bytes} bytes (${mib} MiB)` : `${bytes} bytes`;
 }

@@ -1,6 +1,7 @@
 import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
 import { acceptRuleFor } from './brokerBlock';
 import type { ClientErrors } from './ClientErrors';
+import { MAX_LISTING_BYTES } from './bodyLimits';
 import { readResponse, type RawResponse } from './readResponse';
 import { isLocationNotFound, probeWhyDiscoveryFailed, responseFromLibraryError } from './responseFromLibraryError';
 import type { RequestGate } from './RequestGate';
@@ -11,6 +12,13 @@ import { isRetryableError } from './transportFault';
 export interface VersionedRequest {
   routeValues?: Record<string, string | undefined>;
   query?: Record<string, unknown>;
+  /** The media type asked for. Defaults to `application/json`. */
+  accept?: string;
+  /**
+   * Most bytes of a success body to read; past it the answer comes back with `overLimit` and no
+   * body. Defaults to {@link MAX_LISTING_BYTES}.
+   */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -80,9 +88,10 @@ export class VersionedTransport {
           throw error;
         }
         const sent = await api.http.get(versioning.requestUrl ?? '', {
-          Accept: api.createAcceptHeader('application/json', versioning.apiVersion),
+          Accept: api.createAcceptHeader(request.accept ?? 'application/json', versioning.apiVersion),
         });
-        return { ...(await readResponse(sent, this.#timeoutMs)), phase: 'request' as const };
+        const read = await readResponse(sent, { timeoutMs: this.#timeoutMs, maxBytes: request.maxBodyBytes ?? MAX_LISTING_BYTES });
+        return { ...read, phase: 'request' as const };
       }, isRetryableError);
       const blocked = this.#errors.fromBrokerBlock(response, operation, () => acceptRuleFor(resource, request.query, phase));
       if (blocked) throw blocked;

@@ -1,36 +1,93 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
+import { MAX_ERROR_BODY_BYTES } from './bodyLimits';
 import { BODY_READ_TIMEOUT_MESSAGE } from './transportFault';
 
 /** The library's HTTP client, whose answers carry the Node response and a body reader. */
 export type LibraryHttpClient = ClientApiBase['http'];
+
+/** A body the reader gave up on because it passed its limit; what was read of it is dropped. */
+export interface OverLimit {
+  /** The limit it passed, in bytes. */
+  limit: number;
+  /**
+   * The body's size when `Content-Length` announced it (then nothing was read), else the bytes
+   * read when the limit was passed: the body has at least that many.
+   */
+  bytes: number;
+  /** True when `bytes` is a lower bound (the read was cut), false when it is the announced size. */
+  atLeast: boolean;
+}
+
 /** A response as the transport read it: status, headers and the whole body as text. */
 export interface RawResponse {
   statusCode: number;
   headers: IncomingHttpHeaders;
+  /** Empty when the body passed its limit. */
   body: string;
+  /** Set when the body passed its limit and was not read to its end. */
+  overLimit?: OverLimit;
+}
+
+/** Limits of one read. */
+export interface ReadLimits {
+  /** A body that has not ended by then is abandoned, its socket destroyed. */
+  timeoutMs: number;
+  /** Most bytes of a 2xx body to read; other answers are read up to {@link MAX_ERROR_BODY_BYTES}. */
+  maxBytes: number;
 }
 
 type LibraryResponse = Awaited<ReturnType<LibraryHttpClient['get']>>;
 
 /**
- * Reads a whole answer. The library's `readBody` waits for 'end', which never comes when a server
- * stalls mid-body (its socket timeout only covers the wait for headers), so the read has a
- * deadline of its own and destroys the socket when it passes.
+ * Reads an answer as a stream, never holding more than its limit. The library's `readBody` buffers
+ * the whole body (a 100 MB file, whatever the caller's limit) and waits for 'end', which a server
+ * that stalls mid-body never sends. So the read stops, and destroys the socket, as soon as the
+ * body passes its limit or its deadline; a body whose `Content-Length` passes the limit is refused
+ * before any of it is read. The library sends no `Accept-Encoding`, so bodies are read as sent,
+ * never decompressed.
  */
-export async function readResponse(response: LibraryResponse, timeoutMs: number): Promise<RawResponse> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new Error(BODY_READ_TIMEOUT_MESSAGE);
-      response.message.destroy(error);
-      reject(error);
-    }, timeoutMs);
-  });
-  try {
-    const body = await Promise.race([response.readBody(), timeout]);
-    return { statusCode: response.message.statusCode ?? 0, headers: response.message.headers, body };
-  } finally {
-    clearTimeout(timer);
+export function readResponse(response: LibraryResponse, limits: ReadLimits): Promise<RawResponse> {
+  const { message } = response;
+  const statusCode = message.statusCode ?? 0;
+  const { headers } = message;
+  const limit = statusCode >= 200 && statusCode < 300 ? limits.maxBytes : MAX_ERROR_BODY_BYTES;
+  const announced = Number(headers['content-length']);
+  if (Number.isSafeInteger(announced) && announced > limit) {
+    message.destroy();
+    return Promise.resolve({ statusCode, headers, body: '', overLimit: { limit, bytes: announced, atLeast: false } });
   }
+
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      message.off('data', onData);
+      outcome();
+    };
+    const timer = setTimeout(() => {
+      const error = new Error(BODY_READ_TIMEOUT_MESSAGE);
+      message.destroy(error);
+      settle(() => reject(error));
+    }, limits.timeoutMs);
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit) {
+        chunks.length = 0;
+        message.destroy();
+        settle(() => resolve({ statusCode, headers, body: '', overLimit: { limit, bytes: received, atLeast: true } }));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    message.on('data', onData);
+    message.on('end', () => settle(() => resolve({ statusCode, headers, body: Buffer.concat(chunks).toString('utf8') })));
+    message.on('error', error => settle(() => reject(error)));
+    // 'close' without 'end' or 'error': the answer was cut; a network fault, so it is retried.
+    message.on('close', () => settle(() => reject(new Error('premature close of the answer'))));
+  });
 }

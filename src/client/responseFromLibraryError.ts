@@ -2,6 +2,7 @@
  * What the library's failures mean as answers. It throws on statuses above 299, and it turns a
  * 404 or a 203 sign-in page on its OPTIONS discovery into a bare "Failed to find api location".
  */
+import { MAX_ERROR_BODY_BYTES } from './bodyLimits';
 import { readResponse, type LibraryHttpClient, type RawResponse } from './readResponse';
 
 /**
@@ -14,7 +15,8 @@ export async function probeWhyDiscoveryFailed(
   timeoutMs: number,
 ): Promise<RawResponse> {
   const response = await http.get(`${baseUrl.replace(/\/+$/, '')}/_apis/connectionData`, { Accept: 'application/json' });
-  const read = await readResponse(response, timeoutMs);
+  // Only the status matters here: any body passing the error limit is not worth reading.
+  const read = await readResponse(response, { timeoutMs, maxBytes: MAX_ERROR_BODY_BYTES });
   // A 200 here means discovery itself is what the server does not support.
   return { ...read, statusCode: read.statusCode === 200 ? 404 : read.statusCode };
 }

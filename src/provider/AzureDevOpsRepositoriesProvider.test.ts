@@ -231,6 +231,21 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     ]);
   });
 
+  it.each([
+    ['its size when announced', false, 'the file has 100 bytes, more than the limit of 10'],
+    ['a lower bound when reading stopped at the limit', true, 'the file has at least 11 bytes, more than the limit of 10'],
+  ])('warns once for a file over the limit, with %s', async (_name, unannounced, reason) => {
+    const context = setup({ backstageCatalog: { maxFileBytes: 10 } });
+    context.api.files.set(withFile.id, `# ${'x'.repeat(97)}\n`);
+    if (unannounced) context.api.unannouncedSizes.add(withFile.id);
+    await context.provider.connect(context.connection);
+    await sync(context);
+
+    expect(byRepository(mutationEntities(context.connection), 'payments-api')?.spec.applicationContext).toBeUndefined();
+    const warnings = context.logger.warn.mock.calls.map(([message]) => message);
+    expect(warnings).toEqual([expect.stringContaining(`path catalog-info.yaml: ${reason}`)]);
+  });
+
   it('applies nothing when the scheduler aborts the sync half-way', async () => {
     const context = setup();
     await context.provider.connect(context.connection);

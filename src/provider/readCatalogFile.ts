@@ -81,7 +81,7 @@ export async function readCatalogFile(
     case 'repositoryMissing':
       return { kind: 'repositoryGone' };
     case 'tooLarge':
-      return { kind: 'unusable', reason: `the file has ${result.bytes} bytes, more than the limit of ${options.maxFileBytes}` };
+      return { kind: 'unusable', reason: `the file has ${result.atLeast ? 'at least ' : ''}${result.bytes} bytes, more than the limit of ${options.maxFileBytes}` };
     case 'found': {
       const parsed = catalogFileFromYaml(result.content, { path: options.filename });
       if (parsed.kind === 'invalid') return { kind: 'unusable', reason: `the file does not parse: ${parsed.reason}` };

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
-import { startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
+import { startCatalogBackend, type CatalogBackend, profilesConfig } from './__testUtils__/catalogBackend';
 import { LogCapture, type LogLine } from './__testUtils__/LogCapture';
 import { acceptRulesWithout, MODULE_BROKER_ACCEPT_RULES } from './__testUtils__/moduleBrokerAcceptRules';
 
@@ -39,21 +39,15 @@ describe('a broker with accept rules', () => {
     backend = await startCatalogBackend({
       knex,
       logs,
-      config: {
-        catalog: {
-          providers: {
-            azureDevOpsRepositories: {
-              [PROFILE]: {
-                profileName: 'Accept rules',
-                organization: ORGANIZATION,
-                broker: { url: simulator.url, token: BROKER_TOKEN },
-                maxRetries: 0,
-                requestTimeoutSeconds: 5,
-              },
-            },
-          },
+      config: profilesConfig({
+        [PROFILE]: {
+          profileName: 'Accept rules',
+          organization: ORGANIZATION,
+          broker: { url: simulator.url, token: BROKER_TOKEN },
+          maxRetries: 0,
+          requestTimeoutSeconds: 5,
         },
-      },
+      }),
     });
   });
 

@@ -8,7 +8,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { Knex } from 'knex';
 import { AzureDevOpsSimulator, organizationFromYaml } from '../dev/simulator';
-import { startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
+import { startCatalogBackend, type CatalogBackend, profilesConfig } from './__testUtils__/catalogBackend';
 import { LogCapture, type LogLine } from './__testUtils__/LogCapture';
 
 const TOKEN = 'catalog-files-token-0123456789';
@@ -146,23 +146,17 @@ describe('catalog files on the real catalog', () => {
     backend = await startCatalogBackend({
       knex,
       logs,
-      config: {
-        catalog: {
-          providers: {
-            azureDevOpsRepositories: {
-              [PROFILE]: {
-                profileName: 'Catalog files',
-                organization: ORGANIZATION,
-                apiUrl: `${simulator.url}/`,
-                token: TOKEN,
-                maxRetries: 0,
-                requestTimeoutSeconds: 5,
-                backstageCatalog: { ingestEntities: true },
-              },
-            },
-          },
+      config: profilesConfig({
+        [PROFILE]: {
+          profileName: 'Catalog files',
+          organization: ORGANIZATION,
+          apiUrl: `${simulator.url}/`,
+          token: TOKEN,
+          maxRetries: 0,
+          requestTimeoutSeconds: 5,
+          backstageCatalog: { ingestEntities: true },
         },
-      },
+      }),
     });
   });
 

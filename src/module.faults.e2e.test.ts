@@ -22,7 +22,7 @@ import {
   type FaultResponse,
 } from '../dev/simulator';
 import { MAX_LISTING_BYTES } from './client/bodyLimits';
-import { startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
+import { startCatalogBackend, type CatalogBackend, profilesConfig } from './__testUtils__/catalogBackend';
 import { LogCapture, type LogLine } from './__testUtils__/LogCapture';
 import { LoopbackProxy } from './__testUtils__/LoopbackProxy';
 import { waitUntil } from './__testUtils__/waitUntil';
@@ -251,16 +251,10 @@ describe('the fault matrix on the real catalog', () => {
     backend = await startCatalogBackend({
       knex,
       logs,
-      config: {
-        catalog: {
-          providers: {
-            azureDevOpsRepositories: {
-              pat: { ...common, profileName: 'Matrix PAT', apiUrl: `${patProxy.url}/`, token: PAT },
-              brokered: { ...common, profileName: 'Matrix broker', broker: { url: brokerProxy.url, token: BROKER_TOKEN } },
-            },
-          },
-        },
-      },
+      config: profilesConfig({
+        pat: { ...common, profileName: 'Matrix PAT', apiUrl: `${patProxy.url}/`, token: PAT },
+        brokered: { ...common, profileName: 'Matrix broker', broker: { url: brokerProxy.url, token: BROKER_TOKEN } },
+      }),
     });
     // Two clean syncs: the first reads every file, the second takes the incremental path.
     await syncAll();

@@ -9,7 +9,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { Knex } from 'knex';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, type Fault } from '../dev/simulator';
-import { startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
+import { startCatalogBackend, type CatalogBackend, profilesConfig } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
 
 const PAT = 'listings-pat-0123456789';
@@ -52,16 +52,10 @@ describe('a listing without a value array', () => {
     backend = await startCatalogBackend({
       knex,
       logs,
-      config: {
-        catalog: {
-          providers: {
-            azureDevOpsRepositories: {
-              pat: { ...common, profileName: 'Listings PAT', apiUrl: simulator.url, token: PAT },
-              brokered: { ...common, profileName: 'Listings broker', broker: { url: simulator.url, token: BROKER_TOKEN } },
-            },
-          },
-        },
-      },
+      config: profilesConfig({
+        pat: { ...common, profileName: 'Listings PAT', apiUrl: simulator.url, token: PAT },
+        brokered: { ...common, profileName: 'Listings broker', broker: { url: simulator.url, token: BROKER_TOKEN } },
+      }),
     });
     await Promise.all([backend.sync('pat'), backend.sync('brokered')]);
     await backend.waitForEntities('kind=Repository', found => found.length === 2 * repositoryCount);

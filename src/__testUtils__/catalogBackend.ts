@@ -85,15 +85,12 @@ export async function startCatalogBackend(options: {
   };
 }
 
+/** App-config holding these profiles, by profile id. */
+export function profilesConfig(profiles: Record<string, JsonObject>): JsonObject {
+  return { catalog: { providers: { azureDevOpsRepositories: profiles } } };
+}
+
 /** App-config with one profile `demo` for the simulator's organization `demo`, plus `settings`. */
 export function demoProfileConfig(settings: JsonObject): JsonObject {
-  return {
-    catalog: {
-      providers: {
-        azureDevOpsRepositories: {
-          demo: { profileName: 'Demo', organization: 'demo', ...settings },
-        },
-      },
-    },
-  };
+  return profilesConfig({ demo: { profileName: 'Demo', organization: 'demo', ...settings } });
 }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, countRepositories } from '../dev/simulator';
 import { startCatalogBackend, type CatalogBackend, profilesConfig } from './__testUtils__/catalogBackend';
 import { LogCapture, type LogLine } from './__testUtils__/LogCapture';
 import { acceptRulesWithout, MODULE_BROKER_ACCEPT_RULES } from './__testUtils__/moduleBrokerAcceptRules';
@@ -28,7 +28,7 @@ describe('a broker with accept rules', () => {
 
   beforeAll(async () => {
     const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
-    repositoryCount = organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+    repositoryCount = countRepositories(organization);
     simulator = await AzureDevOpsSimulator.start({
       organizations: [organization],
       tokens: [],

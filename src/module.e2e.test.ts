@@ -5,7 +5,7 @@
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, countRepositories } from '../dev/simulator';
 import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 
 const TOKEN = 'e2e-token-abcdef123456';
@@ -29,7 +29,7 @@ describe.each(databases.eachSupportedId())('the module in a real catalog on %s',
   let simulator: AzureDevOpsSimulator;
   let backend: CatalogBackend;
   const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
-  const repositoryCount = organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+  const repositoryCount = countRepositories(organization);
 
   beforeAll(async () => {
     simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [TOKEN] });

@@ -6,7 +6,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { Knex } from 'knex';
-import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, type FaultResponse } from '../dev/simulator';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, type FaultResponse, countRepositories } from '../dev/simulator';
 import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
 
@@ -34,7 +34,7 @@ describe.each([
   let backend: CatalogBackend | undefined;
   const logs = new LogCapture();
   const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
-  const repositoryCount = organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+  const repositoryCount = countRepositories(organization);
 
   beforeAll(async () => {
     simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [TOKEN] });

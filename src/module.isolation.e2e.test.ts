@@ -5,7 +5,7 @@
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, countRepositories } from '../dev/simulator';
 import { startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
 import { LoopbackProxy } from './__testUtils__/LoopbackProxy';
@@ -43,7 +43,7 @@ describe('two profiles, one of them failing', () => {
       },
     });
     await Promise.all([backend.sync('healthy'), backend.sync('sick')]);
-    const count = organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+    const count = countRepositories(organization);
     await backend.waitForEntities('kind=Repository', found => found.length === 2 * count);
   });
 

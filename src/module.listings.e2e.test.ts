@@ -8,7 +8,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { Knex } from 'knex';
-import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, type Fault } from '../dev/simulator';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, type Fault, countRepositories } from '../dev/simulator';
 import { startCatalogBackend, type CatalogBackend, profilesConfig } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
 
@@ -45,7 +45,7 @@ describe('a listing without a value array', () => {
 
   beforeAll(async () => {
     const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
-    repositoryCount = organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+    repositoryCount = countRepositories(organization);
     simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [PAT], brokerTokens: [BROKER_TOKEN] });
     knex = await databases.init('SQLITE_3');
     const common = { organization: ORGANIZATION, maxRetries: 0, requestTimeoutSeconds: 5 };

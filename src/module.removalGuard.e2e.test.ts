@@ -4,7 +4,7 @@
  * that sees the same applies the removal.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, countRepositories } from '../dev/simulator';
 import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
 
@@ -15,7 +15,7 @@ const NOTHING_VISIBLE = { status: 200, body: { count: 0, value: [] } };
 
 describe('the removal guard in a real catalog', () => {
   const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
-  const repositoryCount = organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+  const repositoryCount = countRepositories(organization);
   let simulator: AzureDevOpsSimulator;
   let backend: CatalogBackend | undefined;
   const logs = new LogCapture();

@@ -8,7 +8,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import knexFactory, { type Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
-import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, countRepositories } from '../dev/simulator';
 import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
 import { waitUntil } from './__testUtils__/waitUntil';
@@ -97,7 +97,7 @@ interface Replica {
       await admin.destroy();
     }
     const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
-    repositoryCount = organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+    repositoryCount = countRepositories(organization);
     simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [TOKEN] });
   });
 

@@ -4,7 +4,7 @@
  * and fills it by itself once the host answers again.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../dev/simulator';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, countRepositories } from '../dev/simulator';
 import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
 import { LoopbackProxy } from './__testUtils__/LoopbackProxy';
@@ -24,7 +24,7 @@ describe('start-up with an organization that does not answer', () => {
 
   beforeAll(async () => {
     const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
-    repositoryCount = organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+    repositoryCount = countRepositories(organization);
     simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [TOKEN] });
     proxy = await LoopbackProxy.start(simulator.url);
     await proxy.setMode('blackhole');

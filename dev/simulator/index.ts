@@ -18,6 +18,7 @@ export { DEMO_ORGANIZATION_FIXTURE, loadOrganization, organizationFromYaml } fro
 export {
   deterministicGuid,
   gitBlobSha1,
+  countRepositories,
   type ProjectInit,
   type RepositoryInit,
   type SimulatedOrganization,

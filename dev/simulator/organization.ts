@@ -157,3 +157,8 @@ function normalizeFiles(files: Record<string, string>): Record<string, string> {
   for (const [path, content] of Object.entries(files)) normalized[normalizeFilePath(path)] = content;
   return normalized;
 }
+
+/** How many repositories the organization holds, across its projects. */
+export function countRepositories(organization: SimulatedOrganization): number {
+  return organization.projects.reduce((sum, project) => sum + project.repositories.length, 0);
+}

@@ -586,17 +586,14 @@ describe('AzureDevOpsSimulator', () => {
     it('reports pushes since a date through the project analysis API', async () => {
       const projectAnalysis = await connect(own).getProjectAnalysisApi();
       const since = new Date(now - 3_600_000);
-      expect(await projectAnalysis.getGitRepositoriesActivityMetrics('Platform', since, AggregationType.Daily, 0, 100)).toEqual([]);
+      const changes = (metrics: Array<{ repositoryId?: string; codeChangesCount?: number }>) =>
+        metrics.filter(entry => entry.codeChangesCount !== 0).map(entry => [entry.repositoryId, entry.codeChangesCount]);
+      expect(changes(await projectAnalysis.getGitRepositoriesActivityMetrics('Platform', since, AggregationType.Daily, 0, 100))).toEqual([]);
 
       own.setFile('demo', 'Platform', 'infrastructure', 'main.tf', 'terraform { required_version = ">= 1.5" }\n');
       own.setFile('demo', 'Platform', 'infrastructure', 'README.md', '# IaC\n');
       const metrics = await projectAnalysis.getGitRepositoriesActivityMetrics('Platform', since, AggregationType.Daily, 0, 100);
-      expect(metrics).toEqual([
-        expect.objectContaining({
-          repositoryId: demoRepository('Platform', 'infrastructure').id,
-          codeChangesCount: 2,
-        }),
-      ]);
+      expect(changes(metrics)).toEqual([[demoRepository('Platform', 'infrastructure').id, 2]]);
       expect(own.requests.at(-1)?.apiVersion).toBe('7.1-preview.1');
     });
 

@@ -389,6 +389,7 @@ export class AzureDevOpsSimulator {
         acceptType: (request.headers.accept ?? '').split(/[;,]/)[0].trim().toLowerCase(),
         urls: new ResourceUrls(this.#url, organization.name),
         identity,
+        now: arrivedAt,
       });
     }
     const headers = { ...reply.headers, ...rateLimitHeaders };

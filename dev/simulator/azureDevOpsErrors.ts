@@ -1,5 +1,16 @@
 import { jsonReply, type Reply } from './reply';
 
+/**
+ * Envelopes of plain .NET exceptions, which name the framework assembly in `typeName` and carry
+ * `eventId` 0, as in a recorded Services answer: `"typeKey": "ArgumentOutOfRangeException",
+ * "typeName": "System.ArgumentOutOfRangeException, mscorlib"`, `"eventId": 0`
+ * (github.com/krateoplatformops-blueprints/azuredevops-provider-kog,
+ * azuredevops-provider-kog-blueprint/docs/troubleshooting_guide.md).
+ */
+const SYSTEM_TYPE_NAMES: Record<string, string> = {
+  ArgumentOutOfRangeException: 'System.ArgumentOutOfRangeException, mscorlib',
+};
+
 /** The assembly that real error envelopes name in `typeName`, per `typeKey`. */
 const TYPE_NAME_NAMESPACES: Record<string, string> = {
   GitItemNotFoundException: 'Microsoft.TeamFoundation.Git.Server',
@@ -19,19 +30,21 @@ export interface ErrorEnvelope {
   typeName: string;
   typeKey: string;
   errorCode: 0;
-  eventId: 3000;
+  /** 3000 for Azure DevOps' own exceptions, 0 for plain .NET ones. */
+  eventId: number;
 }
 
 export function errorEnvelope(typeKey: string, message: string): ErrorEnvelope {
+  const systemTypeName = SYSTEM_TYPE_NAMES[typeKey];
   const namespace = TYPE_NAME_NAMESPACES[typeKey] ?? 'Microsoft.TeamFoundation.Framework.Server';
   return {
     $id: '1',
     innerException: null,
     message,
-    typeName: `${namespace}.${typeKey}, ${namespace}`,
+    typeName: systemTypeName ?? `${namespace}.${typeKey}, ${namespace}`,
     typeKey,
     errorCode: 0,
-    eventId: 3000,
+    eventId: systemTypeName ? 0 : 3000,
   };
 }
 
@@ -83,6 +96,18 @@ export function unresolvableVersion(version: string, repository: string): Reply 
 
 export function badRequest(message: string): Reply {
   return errorReply(400, 'InvalidArgumentValueException', message);
+}
+
+/**
+ * 400 for an argument the server's own checks refuse, as project analysis maps
+ * `ArgumentOutOfRangeException` (RepositoryActivityMetricsController.InitializeExceptionMap,
+ * decompiled Azure DevOps Server 2022: github.com/mjwrona/decompiled,
+ * source/Microsoft.TeamFoundation.ProjectAnalysis.Server/Controllers/RepositoryActivityMetricsController.cs).
+ * The message is .NET Framework's: the given text, or the default one when the exception was built
+ * from a parameter name alone, then `Parameter name: …` on a line of its own.
+ */
+export function argumentOutOfRange(parameterName: string, message = 'Specified argument was out of the range of valid values.'): Reply {
+  return errorReply(400, 'ArgumentOutOfRangeException', `${message}\r\nParameter name: ${parameterName}`);
 }
 
 export function requestBlocked(resource: string, headers: Record<string, string>): Reply {

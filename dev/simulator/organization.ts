@@ -18,6 +18,11 @@ export interface SimulatedRepository {
   /** Tip commit of the default branch, 40 hex digits; changes whenever `files` change. */
   commitId: string;
   lastPushDate: Date;
+  /**
+   * How far language analysis has got: `preliminary` until its background job has analysed the
+   * repository. Defaults to `full`.
+   */
+  languageResultPhase?: 'preliminary' | 'full';
 }
 
 /** One project and its Git repositories. */

@@ -1,12 +1,8 @@
-import { badRequest } from './azureDevOpsErrors';
+import { activityPage, activityWindow, bucketStarts, floorTo, type ActivityWindow } from './activityMetricsArguments';
 import type { SimulatedProject, SimulatedRepository } from './organization';
 import { jsonReply, listReply } from './reply';
-import { requireRepository, wholeNumberParam, type RouteContext, type RouteHandler } from './routeContext';
+import { requireRepository, type RouteContext, type RouteHandler } from './routeContext';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-/** `aggregationType` arrives as the enum number (`0` hourly, `1` daily) or its name. */
-const BUCKETS: Record<string, number> = { '0': HOUR_MS, hourly: HOUR_MS, '1': DAY_MS, daily: DAY_MS };
 const LANGUAGES: Record<string, string> = {
   yaml: 'YAML',
   yml: 'YAML',
@@ -22,49 +18,64 @@ const LANGUAGES: Record<string, string> = {
 
 /**
  * Pushes per repository since `fromDate` (the library sends `Date.toUTCString()`), bucketed
- * hourly or daily. The list form (no repository id) leaves out repositories without pushes, and
- * disabled ones; it pages with `$skip`/`$top`.
+ * hourly or daily, with arguments checked as the server checks them (see
+ * `activityMetricsArguments.ts`). The trend is dense, as ActivityMetricsProviderHelper
+ * builds it (decompiled Azure DevOps Server 2022, github.com/mjwrona/decompiled): one item per
+ * bucket from `fromDate` floored to its bucket up to the bucket holding now, zeros included, and
+ * pushes count from the start of that first bucket.
+ *
+ * The list form pages the project's repositories with `$skip`/`$top`. The server pages the
+ * repository ids first and then fills in each one's trend, starting every id with an empty one, so
+ * a listed repository may have no pushes at all. Whether repositories without pushes in the window
+ * are listed is unverified; the simulator lists every repository of the project, with zero
+ * counts, the stricter reading for a client (which must not take a listed repository as changed).
  */
 export const activityMetrics: RouteHandler = context => {
-  const { query } = context;
-  const fromDate = Date.parse(query.get('fromDate') ?? '');
-  if (Number.isNaN(fromDate)) return badRequest('fromDate must be a date.');
-  const bucketMs = BUCKETS[(query.get('aggregationType') ?? '').toLowerCase()];
-  if (!bucketMs) return badRequest('aggregationType must be hourly or daily.');
+  const { query, now } = context;
+  const single = context.target.repository !== undefined;
+  const page = single ? undefined : activityPage(query);
+  if (page && !page.ok) return page.reply;
+  const window = activityWindow(query, now);
+  if (!window.ok) return window.reply;
 
-  if (context.target.repository !== undefined) {
+  if (!page) {
     const located = requireRepository(context, { readsContent: false });
     if (!located.ok) return located.reply;
-    return jsonReply(repositoryMetrics(context, located.value.repository, fromDate, bucketMs));
+    return jsonReply(repositoryMetrics(context, located.value.repository, window.value));
   }
-  const skip = wholeNumberParam(query, '$skip', 0);
-  if (!skip.ok) return skip.reply;
-  const top = wholeNumberParam(query, '$top', 100);
-  if (!top.ok) return top.reply;
-  const active = requireProject(context)
-    .repositories.filter(repository => !repository.isDisabled)
-    .map(repository => repositoryMetrics(context, repository, fromDate, bucketMs))
-    .filter(metrics => metrics.codeChangesCount > 0);
-  return listReply(active.slice(skip.value, skip.value + top.value));
+  const { skip, top } = page.value;
+  const listed = requireProject(context).repositories.slice(skip, skip + top);
+  return listReply(listed.map(repository => repositoryMetrics(context, repository, window.value)));
 };
 
-/** Files and bytes per language, guessed from file extensions, per repository and for the project. */
+/**
+ * Files and bytes per language, guessed from file extensions, per repository and for the project.
+ * The server answers 206 Partial Content while the project's `resultPhase` is preliminary and 200
+ * once it is full (LanguageAnalyticsController.GetProjectLanguageAnalytics, decompiled Azure
+ * DevOps Server 2022: github.com/mjwrona/decompiled,
+ * source/Microsoft.TeamFoundation.ProjectAnalysis.Server/LanguageAnalyticsController.cs). The
+ * project is taken as preliminary while any of its repositories is (how the server combines them
+ * is unverified).
+ */
 export const languageMetrics: RouteHandler = context => {
   const project = requireProject(context);
   const repositories = project.repositories.filter(repository => repository.defaultBranch !== undefined);
-  return jsonReply({
+  const phaseOf = (repository: SimulatedRepository) => repository.languageResultPhase ?? 'full';
+  const projectPhase = repositories.some(repository => phaseOf(repository) === 'preliminary') ? 'preliminary' : 'full';
+  const body = {
     id: project.id,
     url: `${context.urls.organization()}/${project.id}/_apis/projectanalysis/languagemetrics`,
-    resultPhase: 'full',
+    resultPhase: projectPhase,
     languageBreakdown: languageBreakdown(repositories.flatMap(repository => Object.entries(repository.files))),
     repositoryLanguageAnalytics: repositories.map(repository => ({
       id: repository.id,
       name: repository.name,
-      resultPhase: 'full',
+      resultPhase: phaseOf(repository),
       updatedTime: repository.lastPushDate.toISOString(),
       languageBreakdown: languageBreakdown(Object.entries(repository.files)),
     })),
-  });
+  };
+  return jsonReply(body, projectPhase === 'full' ? 200 : 206);
 };
 
 function requireProject(context: RouteContext): SimulatedProject {
@@ -76,23 +87,25 @@ function requireProject(context: RouteContext): SimulatedProject {
 function repositoryMetrics(
   context: RouteContext,
   repository: SimulatedRepository,
-  fromDate: number,
-  bucketMs: number,
+  window: ActivityWindow,
 ): { repositoryId: string; codeChangesCount: number; codeChangesTrend: Array<{ time: string; value: number }> } {
-  const buckets = new Map<number, number>();
+  const buckets = new Map(bucketStarts(window, context.now).map(start => [start, 0]));
   for (const time of context.store.pushTimes(repository)) {
-    if (time < fromDate) continue;
-    const bucket = Math.floor(time / bucketMs) * bucketMs;
-    buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+    const bucket = floorTo(time, window.bucketMs);
+    const count = buckets.get(bucket);
+    if (count !== undefined) buckets.set(bucket, count + 1);
   }
-  const trend = [...buckets.entries()]
-    .sort(([left], [right]) => left - right)
-    .map(([time, value]) => ({ time: new Date(time).toISOString(), value }));
+  const trend = [...buckets].map(([time, value]) => ({ time: jsonDateTime(time), value }));
   return {
     repositoryId: repository.id,
     codeChangesCount: trend.reduce((sum, item) => sum + item.value, 0),
     codeChangesTrend: trend,
   };
+}
+
+/** A UTC `DateTime` as the service's JSON writes it: whole seconds, no fraction. */
+function jsonDateTime(time: number): string {
+  return new Date(time).toISOString().replace('.000Z', 'Z');
 }
 
 function languageBreakdown(files: Array<[string, string]>): Array<Record<string, unknown>> {

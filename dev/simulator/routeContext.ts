@@ -22,6 +22,8 @@ export interface RouteContext {
   acceptType: string;
   urls: ResourceUrls;
   identity: SimulatedIdentity;
+  /** When the request arrived, epoch ms from the simulator clock. */
+  now: number;
 }
 
 export type RouteHandler = (context: RouteContext) => Reply;

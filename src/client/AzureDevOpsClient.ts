@@ -25,7 +25,12 @@ import { RESOURCES } from './resources';
 import { VersionedTransport } from './VersionedTransport';
 
 const PROJECT_PAGE_SIZE = 100;
-const ACTIVITY_PAGE_SIZE = 1000;
+/**
+ * The most repositories one activity page may ask for: the server refuses a `$top` outside 1 to
+ * 100 with 400 (`ArgumentUtility.CheckBoundsInclusive(take, 1, 100, "take")` in
+ * RepositoryActivityMetricsProvider, decompiled Azure DevOps Server 2022).
+ */
+const ACTIVITY_PAGE_SIZE = 100;
 /** Statuses that mean "project analysis is not offered here", not "something broke". */
 const ANALYSIS_UNAVAILABLE_STATUS = new Set([401, 403, 404]);
 /** A guard against a server that keeps handing out continuation tokens. */

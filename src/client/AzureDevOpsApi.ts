@@ -67,6 +67,8 @@ export type AzureDevOpsErrorKind =
   | 'unauthorized'
   /** 401 "blocked" from a Snyk Broker: none of its accept rules allows the request; the message names the rule to add. */
   | 'blocked'
+  /** 400: the server refused the request's arguments; the message carries its reason. */
+  | 'badRequest'
   /** 403. */
   | 'forbidden'
   /** 404 on something that must exist (the organization, a project). */
@@ -100,7 +102,8 @@ export interface AzureDevOpsApi {
    * DevOps' project analysis; `undefined` when the API is not available there (Azure DevOps
    * Server without analytics, a token without access). A project deleted since it was listed
    * (TF200016) had no pushes: an empty set. Throws `blocked` when a broker's accept rules leave
-   * the route out.
+   * the route out, and `badRequest` when the server refuses the question (400), e.g. a `since`
+   * outside the last 30 days.
    */
   listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined>;
   /** HTTP requests and retries since the previous call, for each sync's summary line. */

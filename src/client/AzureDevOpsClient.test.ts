@@ -342,6 +342,70 @@ describe('AzureDevOpsClient against the simulator', () => {
       );
     });
 
+    it('pages at 100, the most the server takes, and finds pushes on every page', async () => {
+      const wide = await AzureDevOpsSimulator.start({
+        organizations: [generateOrganization({ name: 'wide', repos: 250, projects: 1, withFile: 0, seed: 2 })],
+        tokens: [TOKEN],
+      });
+      try {
+        const [project] = wide.organization('wide').projects;
+        const pushedTo = [project.repositories[3], project.repositories[180]];
+        for (const repository of pushedTo) wide.setFile('wide', project.name, repository.name, 'catalog-info.yaml', 'kind: Component\n');
+        const client = await clientFor({ organization: 'wide', apiUrl: wide.url });
+        await expect(client.listChangedRepositoryIds({ project: project.id, since: new Date(Date.now() - 60_000) })).resolves.toEqual(
+          new Set(pushedTo.map(repository => repository.id)),
+        );
+        const pages = wide.requests.filter(request => request.route === 'activityMetrics');
+        expect(pages.map(request => [request.status, request.query.$skip, request.query.$top])).toEqual([
+          [200, '0', '100'],
+          [200, '100', '100'],
+          [200, '200', '100'],
+        ]);
+      } finally {
+        await wide.stop();
+      }
+    });
+
+    it('takes a repository listed with zero changes as unchanged, and one with a pushed bucket as changed', async () => {
+      const client = await clientFor();
+      const [zero, bucket, uncounted] = ['0f1e2d3c-0000-4000-8000-0000000000b1', '0f1e2d3c-0000-4000-8000-0000000000B2', '0f1e2d3c-0000-4000-8000-0000000000b3'];
+      const trend = (values: number[]) => values.map((value, hour) => ({ time: `2026-11-27T0${hour}:00:00Z`, value }));
+      simulator.addFault({
+        route: 'activityMetrics',
+        response: {
+          status: 200,
+          body: {
+            count: 3,
+            value: [
+              { repositoryId: zero, codeChangesCount: 0, codeChangesTrend: trend([0, 0]) },
+              // Inconsistent, but a push in any bucket must never be missed.
+              { repositoryId: bucket, codeChangesCount: 0, codeChangesTrend: trend([0, 1]) },
+              { repositoryId: uncounted },
+            ],
+          },
+        },
+      });
+      await expect(client.listChangedRepositoryIds({ project, since: new Date() })).resolves.toEqual(new Set([bucket.toLowerCase(), uncounted]));
+    });
+
+    it('throws badRequest, with the server\'s reason on one line, when the server refuses the window (400)', async () => {
+      const client = await clientFor();
+      const error = await failureOf(client.listChangedRepositoryIds({ project, since: new Date(Date.now() - 40 * 24 * 3_600_000) }));
+      expect(error).toMatchObject({ kind: 'badRequest', statusCode: 400, typeKey: 'ArgumentOutOfRangeException' });
+      expect(error.message).toMatch(/refused the request \(400\): Specified argument was out of the range of valid values\. Parameter name: from time can be only within last 30 days$/);
+    });
+
+    it('stops when a server ignores $skip instead of asking forever', async () => {
+      const client = await clientFor();
+      const fullPage = Array.from({ length: 100 }, (_, index) => ({ repositoryId: `0f1e2d3c-0000-4000-8000-${String(index).padStart(12, '0')}`, codeChangesCount: 0 }));
+      simulator.addFault({ route: 'activityMetrics', response: { status: 200, body: { count: 100, value: fullPage } } });
+      simulator.resetRequests();
+      const error = await failureOf(client.listChangedRepositoryIds({ project, since: new Date() }));
+      expect(error.kind).toBe('invalidResponse');
+      expect(error.message).toMatch(/the page at \$skip=100 repeats repositories already listed; the server ignores \$skip/);
+      expect(simulator.countRequests('activityMetrics')).toBe(2);
+    });
+
     it.each([404, 403])('says it cannot tell when project analysis answers %s', async status => {
       const client = await clientFor();
       simulator.addFault({ route: 'activityMetrics', response: { status, body: { message: 'no analytics' } } });

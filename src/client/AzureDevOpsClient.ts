@@ -19,7 +19,7 @@ import { createWebApi } from './createWebApi';
 import { fileReadResultFromNotFound, isProjectMissing, parseErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
 import type { RawResponse } from './readResponse';
-import { changedRepositoryIdsFromJson, listValues, projectFromJson, repositoryFromJson } from './repositoryFromJson';
+import { activityFromJson, listValues, projectFromJson, repositoryFromJson } from './repositoryFromJson';
 import type { RequestGate } from './RequestGate';
 import { RESOURCES } from './resources';
 import { VersionedTransport } from './VersionedTransport';
@@ -191,6 +191,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   async listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined> {
     const operation = `listing repository activity of project ${options.project}`;
     const changed = new Set<string>();
+    const listed = new Set<string>();
     for (let skip = 0; ; skip += ACTIVITY_PAGE_SIZE) {
       const response = await this.#transport.get(await this.#areas.projectAnalysis(), RESOURCES.activityMetrics, operation, {
         routeValues: { project: options.project },
@@ -200,8 +201,16 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       // A project deleted since the listing has no pushes to report; its repositories leave with it.
       if (response.statusCode === 404 && isProjectMissing(parseErrorEnvelope(response.body))) return changed;
       if (ANALYSIS_UNAVAILABLE_STATUS.has(response.statusCode)) return undefined;
+      // Anything else, a 400 (badRequest) included, throws: the caller decides what a refusal means.
       const page = this.#listValues(response, operation);
-      for (const id of changedRepositoryIdsFromJson(page)) changed.add(id);
+      const { ids, changedIds } = activityFromJson(page);
+      // The listing may name repositories without pushes; a full page that names none not seen yet
+      // means a server that ignores $skip, which would otherwise be asked forever.
+      if (page.length >= ACTIVITY_PAGE_SIZE && ids.every(id => listed.has(id))) {
+        throw this.#errors.create('invalidResponse', operation, `the page at $skip=${skip} repeats repositories already listed; the server ignores $skip`);
+      }
+      for (const id of ids) listed.add(id);
+      for (const id of changedIds) changed.add(id);
       if (page.length < ACTIVITY_PAGE_SIZE) return changed;
     }
   }

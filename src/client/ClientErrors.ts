@@ -64,13 +64,16 @@ export class ClientErrors {
     const { statusCode, headers } = response;
     const { maxRetries } = this.#options;
     const envelope = parseErrorEnvelope(response.body);
-    const detail = envelope?.message ? `: ${envelope.message}` : '';
+    // .NET messages put "Parameter name: …" on a line of its own; a log entry stays one line.
+    const detail = envelope?.message ? `: ${envelope.message.replace(/\s*[\r\n]+\s*/g, ' ')}` : '';
     const serviceError = headerValue(headers, 'x-tfs-serviceerror');
     switch (true) {
       case statusCode === 203 || (statusCode >= 300 && statusCode < 400):
         return this.create('unauthorized', operation, `Azure DevOps answered ${statusCode} with a sign-in page instead of data; the token was rejected. Check its expiry and scopes (${REQUIRED_SCOPES})`, statusCode);
       case statusCode === 401:
         return this.create('unauthorized', operation, `token rejected by Azure DevOps (401${serviceError ? `, ${safeDecode(serviceError)}` : ''}); check its expiry and scopes (${REQUIRED_SCOPES})`, statusCode, envelope);
+      case statusCode === 400:
+        return this.create('badRequest', operation, `Azure DevOps refused the request (400)${detail}`, statusCode, envelope);
       case statusCode === 403:
         return this.create('forbidden', operation, `access denied (403)${detail}; the token needs ${REQUIRED_SCOPES}`, statusCode, envelope);
       case statusCode === 404:

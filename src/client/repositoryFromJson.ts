@@ -49,14 +49,26 @@ export function repositoryFromJson(item: unknown, organizationUrl: string): Azur
 }
 
 /**
- * Ids (lower case) of the repositories of one page of `repositoryactivity/metrics` that had code
- * changes; an entry without a count is taken as changed, since reading a file again is never wrong.
+ * The repositories one page of `repositoryactivity/metrics` names (`ids`, lower case) and those of
+ * them with pushes in the window (`changedIds`). The listing may name repositories without pushes,
+ * with a zero count and a trend of zero buckets (the trend is dense: every bucket of the window is
+ * there). A repository counts as changed when its count or any bucket is above zero; an entry
+ * without a count is taken as changed, since reading a file again is never wrong.
  */
-export function changedRepositoryIdsFromJson(page: unknown[]): string[] {
+export function activityFromJson(page: unknown[]): { ids: string[]; changedIds: string[] } {
   const ids: string[] = [];
+  const changedIds: string[] = [];
   for (const item of page) {
     if (!isRecord(item) || typeof item.repositoryId !== 'string') continue;
-    if (typeof item.codeChangesCount !== 'number' || item.codeChangesCount > 0) ids.push(item.repositoryId.toLowerCase());
+    const id = item.repositoryId.toLowerCase();
+    ids.push(id);
+    if (typeof item.codeChangesCount !== 'number' || item.codeChangesCount > 0 || hasNonZeroBucket(item.codeChangesTrend)) {
+      changedIds.push(id);
+    }
   }
-  return ids;
+  return { ids, changedIds };
+}
+
+function hasNonZeroBucket(trend: unknown): boolean {
+  return Array.isArray(trend) && trend.some(bucket => isRecord(bucket) && typeof bucket.value === 'number' && bucket.value > 0);
 }

@@ -60,4 +60,24 @@ describe('incremental sync with project analysis as the service enforces it', ()
     expect(warm.fileReads).toBe(0);
     expect(warm.analysisLines).toEqual([]);
   });
+
+  it('reads every file once project analysis refuses the question (400), says so once, and does not ask again meanwhile', async () => {
+    simulator.addFault({
+      route: 'activityMetrics',
+      response: { type: 'error', status: 400, typeKey: 'ArgumentOutOfRangeException', message: 'Specified argument was out of the range of valid values.\r\nParameter name: from time cannot be in future' },
+    });
+    const refused = await sync();
+    expect(refused.fileReads).toBe(readableRepositories);
+    expect(refused.analysisLines).toEqual([
+      expect.stringMatching(
+        /^warn Profile demo: Azure DevOps refused the project analysis question, so every sync reads every catalog file until it is asked again in 24 hours: .*\(400\): Specified argument was out of the range of valid values\. Parameter name: from time cannot be in future$/,
+      ),
+    ]);
+
+    simulator.clearFaults();
+    const meanwhile = await sync();
+    expect(meanwhile.activity).toEqual([]);
+    expect(meanwhile.fileReads).toBe(readableRepositories);
+    expect(meanwhile.analysisLines).toEqual([]);
+  });
 });

@@ -82,6 +82,17 @@ const rows: Row[] = [
     warn: /^Profile acme: listing repository activity failed, reading every catalog file: .*simulated serverError \(503\)/,
   },
   {
+    name: 'project analysis refuses the question (400): all, with one warning',
+    cleanSyncs: [{ startedAt: T0, changed: 'all' }],
+    startedAt: T0 + HOUR,
+    arrange: api => {
+      jest.spyOn(api, 'listChangedRepositoryIds').mockRejectedValue(azureDevOpsError('badRequest', 400));
+    },
+    expected: 'all',
+    windows: [],
+    warn: /^Profile acme: Azure DevOps refused the project analysis question, so every sync reads every catalog file until it is asked again in 24 hours: simulated badRequest \(400\)$/,
+  },
+  {
     name: 'Add Backstage Catalog off: all, nothing asked',
     profile: { backstageCatalog: { enabled: false } },
     cleanSyncs: [{ startedAt: T0, changed: 'all' }],
@@ -173,6 +184,51 @@ describe('ChangeTracker', () => {
         ),
       ],
     ]);
+  });
+
+  it('takes a refused question (400) as unavailable for a full-read interval: one warning, not one per sync', async () => {
+    const api = new FakeAzureDevOpsApi([pushedTo]);
+    const refused = new AzureDevOpsError({ kind: 'badRequest', statusCode: 400, message: 'listing repository activity of project p failed: Azure DevOps refused the request (400): Specified argument was out of the range of valid values. Parameter name: from time cannot be in future' });
+    const listing = jest.spyOn(api, 'listChangedRepositoryIds').mockRejectedValue(refused);
+    const logger = mockServices.logger.mock();
+    const tracker = new ChangeTracker({ profile: buildProfile() });
+    tracker.recordCleanSync({ startedAt: T0, changed: 'all' });
+
+    for (const startedAt of [T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR, T0 + 24 * HOUR]) {
+      await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt, logger })).resolves.toBe('all');
+      tracker.recordCleanSync({ startedAt, changed: 'all' });
+    }
+    expect(listing).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.info).not.toHaveBeenCalled();
+
+    // A full-read interval after the refusal it is asked again, and answers.
+    listing.mockRestore();
+    api.pushes.set(pushedTo.id, T0 + 24 * HOUR + HOUR / 2);
+    await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: T0 + 25 * HOUR, logger })).resolves.toEqual(
+      new Set([pushedTo.id.toLowerCase()]),
+    );
+  });
+
+  it('never asks about a window older than 29 days, which project analysis would refuse; reads all and asks again next time', async () => {
+    // Only a full-read interval longer than 29 days lets a window grow that old.
+    const api = new FakeAzureDevOpsApi([pushedTo]);
+    const logger = mockServices.logger.mock();
+    const tracker = new ChangeTracker({ profile: buildProfile(), fullReadIntervalMs: 60 * 24 * HOUR });
+    tracker.recordCleanSync({ startedAt: T0, changed: 'all' });
+    const windowOf29Days = T0 - HOUR + 29 * 24 * HOUR;
+
+    await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: windowOf29Days, logger })).resolves.toEqual(new Set());
+    expect(api.activityCalls.map(call => call.since.toISOString())).toEqual(['2026-11-27T09:00:00.000Z']);
+
+    await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: windowOf29Days + 1, logger })).resolves.toBe('all');
+    expect(api.activityCalls).toHaveLength(1);
+    tracker.recordCleanSync({ startedAt: windowOf29Days + 1, changed: 'all' });
+
+    await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: windowOf29Days + HOUR, logger })).resolves.toEqual(new Set());
+    expect(api.activityCalls).toHaveLength(2);
+    expect(logger.info).not.toHaveBeenCalled();
+    expect(logger.warn).not.toHaveBeenCalled();
   });
 
   it('asks again after a failed activity listing', async () => {

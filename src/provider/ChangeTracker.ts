@@ -9,13 +9,23 @@ import { detectChangedRepositories } from '../discovery/detectChangedRepositorie
  * Project analysis aggregates activity by the hour, so a window starting an hour before the
  * previous sync started cannot miss a push.
  */
-const ACTIVITY_WINDOW_MARGIN_MS = 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const ACTIVITY_WINDOW_MARGIN_MS = HOUR_MS;
 
 /**
  * Every so often every file is read again whatever the activity says: a safety net should
  * Azure DevOps' analytics ever lag or miss a push.
  */
-const FULL_READ_INTERVAL_MS = 24 * 60 * 60 * 1000;
+const FULL_READ_INTERVAL_MS = 24 * HOUR_MS;
+
+/**
+ * The oldest window project analysis is asked about. The server refuses (400) a `fromDate` whose
+ * UTC day is before now minus 31 days, so it answers for at least the last 30 days; 29 leaves a
+ * day for a clock that differs from the server's. An older window reads every file instead.
+ * With the daily full read a window never opens more than about 25 hours back; this holds should
+ * the full-read interval ever be longer.
+ */
+const MAX_ACTIVITY_WINDOW_MS = 29 * 24 * HOUR_MS;
 
 /** Repository ids (lower case, as project analysis reports them) pushed to, or `all` to read every file. */
 export type ChangedRepositories = Set<string> | 'all';
@@ -35,15 +45,19 @@ export class ChangeTracker {
    * back up or a broker rule added is then noticed at the next daily full read.
    */
   #activityUnavailableUntil?: number;
+  readonly #fullReadIntervalMs: number;
 
-  constructor(options: { profile: ProfileConfig }) {
+  /** `fullReadIntervalMs` defaults to 24 hours. */
+  constructor(options: { profile: ProfileConfig; fullReadIntervalMs?: number }) {
     this.#profile = options.profile;
+    this.#fullReadIntervalMs = options.fullReadIntervalMs ?? FULL_READ_INTERVAL_MS;
   }
 
   /**
    * The repositories pushed to since the last clean sync, or `all` when every file must be read:
-   * the first sync, the daily full read, the option off, or an activity listing that is
-   * unavailable or failed (reading everything is slower but never wrong).
+   * the first sync, the daily full read, the option off, a window older than project analysis
+   * answers for, or an activity listing that is unavailable, refused or failed (reading
+   * everything is slower but never wrong).
    */
   async changedSinceLastSync(options: {
     api: AzureDevOpsApi;
@@ -55,23 +69,32 @@ export class ChangeTracker {
     const last = this.#lastSyncStartedAt;
     if (!this.#profile.backstageCatalog.enabled || last === undefined) return 'all';
     if (this.#activityUnavailableUntil !== undefined && startedAt < this.#activityUnavailableUntil) return 'all';
-    if (this.#lastFullReadAt === undefined || startedAt - this.#lastFullReadAt >= FULL_READ_INTERVAL_MS) return 'all';
+    if (this.#lastFullReadAt === undefined || startedAt - this.#lastFullReadAt >= this.#fullReadIntervalMs) return 'all';
+    const since = last - ACTIVITY_WINDOW_MARGIN_MS;
+    if (startedAt - since > MAX_ACTIVITY_WINDOW_MS) return 'all';
+    const askedAgainIn = `${Math.round(this.#fullReadIntervalMs / HOUR_MS)} hours`;
     try {
-      const changed = await detectChangedRepositories(api, repositories, new Date(last - ACTIVITY_WINDOW_MARGIN_MS));
+      const changed = await detectChangedRepositories(api, repositories, new Date(since));
       if (changed) {
         this.#activityUnavailableUntil = undefined;
         return changed;
       }
-      this.#activityUnavailableUntil = startedAt + FULL_READ_INTERVAL_MS;
+      this.#activityUnavailableUntil = startedAt + this.#fullReadIntervalMs;
       logger.info(
-        `Profile ${this.#profile.id}: Azure DevOps project analysis is not available to this token or server; every sync reads every catalog file until it is asked again in 24 hours`,
+        `Profile ${this.#profile.id}: Azure DevOps project analysis is not available to this token or server; every sync reads every catalog file until it is asked again in ${askedAgainIn}`,
       );
     } catch (error) {
+      // Asking again every sync would only repeat the warning: a broker's rules change, and a
+      // refused question (400) gets another answer, only by someone's hand.
       if (error instanceof AzureDevOpsError && error.kind === 'blocked') {
-        // Asking again every sync would only repeat the warning until the broker's rules change.
-        this.#activityUnavailableUntil = startedAt + FULL_READ_INTERVAL_MS;
+        this.#activityUnavailableUntil = startedAt + this.#fullReadIntervalMs;
         logger.warn(
-          `Profile ${this.#profile.id}: the broker does not let project analysis through, so every sync reads every catalog file until it is asked again in 24 hours: ${error.message}`,
+          `Profile ${this.#profile.id}: the broker does not let project analysis through, so every sync reads every catalog file until it is asked again in ${askedAgainIn}: ${error.message}`,
+        );
+      } else if (error instanceof AzureDevOpsError && error.kind === 'badRequest') {
+        this.#activityUnavailableUntil = startedAt + this.#fullReadIntervalMs;
+        logger.warn(
+          `Profile ${this.#profile.id}: Azure DevOps refused the project analysis question, so every sync reads every catalog file until it is asked again in ${askedAgainIn}: ${error.message}`,
         );
       } else {
         logger.warn(`Profile ${this.#profile.id}: listing repository activity failed, reading every catalog file: ${stringifyError(error)}`);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import {
   brokerCarriesCredentialsReply,
+  expiredTokenReply,
   identityForBroker,
   identityForPat,
   patFromAuthorization,
@@ -24,7 +25,7 @@ import type {
 } from './organization';
 import { OrganizationStore } from './OrganizationStore';
 import { activityMetrics, languageMetrics } from './projectAnalysisRoutes';
-import { JSON_CONTENT_TYPE, type Reply } from './reply';
+import { JSON_CONTENT_TYPE, withByteOrderMark, type Reply } from './reply';
 import { parseRequestTarget, type RequestTarget, type RouteName } from './requestTarget';
 import { ResourceUrls, type Outcome, type RouteHandler } from './routeContext';
 import { ThrottleBudget, type ThrottleOptions, type ThrottleStats } from './ThrottleBudget';
@@ -36,6 +37,8 @@ export interface AzureDevOpsSimulatorOptions {
   port?: number;
   /** Accepted PATs. Defaults to `['sim-token']`. */
   tokens?: string[];
+  /** PATs past their expiry date: answered with 401 `AccessCheckException`, whatever `authFailure` says. */
+  expiredTokens?: string[];
   /** Accepted tokens of `/broker/{brokerToken}/{organization}/…` URLs. */
   brokerTokens?: string[];
   /**
@@ -45,7 +48,7 @@ export interface AzureDevOpsSimulatorOptions {
   brokerAcceptRules?: BrokerAcceptRule[];
   /** Added to every answer. */
   latencyMs?: number;
-  /** How a bad or missing PAT is answered. Defaults to `'203'`. */
+  /** How an unknown or missing PAT is answered. Defaults to `'203'`. */
   authFailure?: AuthFailureMode;
   throttle?: ThrottleOptions;
   /**
@@ -120,6 +123,7 @@ export class AzureDevOpsSimulator {
   readonly #requests: MutableRecordedRequest[] = [];
   readonly #recordRequests: boolean;
   #tokens: Set<string>;
+  #expiredTokens: Set<string>;
   #brokerTokens: Set<string>;
   #brokerAcceptRules: BrokerAcceptRule[] | undefined;
   #latencyMs: number;
@@ -133,6 +137,7 @@ export class AzureDevOpsSimulator {
     this.#clock = options.clock ?? Date.now;
     this.#store = new OrganizationStore(structuredClone(options.organizations), this.#clock);
     this.#tokens = new Set(options.tokens ?? ['sim-token']);
+    this.#expiredTokens = new Set(options.expiredTokens ?? []);
     this.#brokerTokens = new Set(options.brokerTokens ?? []);
     this.#brokerAcceptRules = options.brokerAcceptRules;
     this.#latencyMs = options.latencyMs ?? 0;
@@ -218,6 +223,11 @@ export class AzureDevOpsSimulator {
     this.#tokens = new Set(tokens);
   }
 
+  /** Replaces the expired PATs, e.g. to let one expire while a client holds it. */
+  setExpiredTokens(tokens: string[]): void {
+    this.#expiredTokens = new Set(tokens);
+  }
+
   setBrokerTokens(tokens: string[]): void {
     this.#brokerTokens = new Set(tokens);
   }
@@ -301,7 +311,8 @@ export class AzureDevOpsSimulator {
       if (action && (await this.#applyFault(action, request, response, record))) return;
       const { reply, delayMs } = this.#answer(request, url, target, resolved, record.time);
       await this.#sleep(delayMs);
-      await this.#write(response, record, reply, { chunked: action?.kind === 'chunked' });
+      const written = action?.kind === 'byteOrderMark' ? withByteOrderMark(reply) : reply;
+      await this.#write(response, record, written, { chunked: action?.kind === 'chunked' });
     } catch (error) {
       await this.#write(response, record, errorReply(500, 'SimulatorException', String(error)));
     }
@@ -340,6 +351,7 @@ export class AzureDevOpsSimulator {
         await this.#sleep(action.ms);
         return false;
       case 'chunked':
+      case 'byteOrderMark':
         return false;
     }
   }
@@ -414,6 +426,7 @@ export class AzureDevOpsSimulator {
 
   #admitPat(authorization: string | undefined): Outcome<SimulatedIdentity> {
     const pat = patFromAuthorization(authorization);
+    if (pat !== undefined && this.#expiredTokens.has(pat)) return { ok: false, reply: expiredTokenReply() };
     if (pat === undefined || !this.#tokens.has(pat)) {
       return { ok: false, reply: rejectedCredentialReply(this.#authFailure, authorization !== undefined) };
     }

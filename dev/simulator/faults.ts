@@ -1,7 +1,9 @@
+import { emptyUnauthorizedReply, expiredTokenReply } from './authentication';
 import { errorReply } from './azureDevOpsErrors';
 import { brokerBlockedReply } from './brokerAcceptRules';
 import type { SimulatedProject, SimulatedRepository } from './organization';
-import { html200Reply, JSON_CONTENT_TYPE, jsonReply, signInReply, type Reply } from './reply';
+import { html200Reply, JSON_CONTENT_TYPE, jsonReply, withByteOrderMark, type Reply } from './reply';
+import { outageReply, pageNotFoundReply, signInReply } from './servicePages';
 import type { RouteName } from './requestTarget';
 
 /** Any status, body and headers; object bodies are sent as JSON. */
@@ -18,6 +20,8 @@ export interface ErrorFaultResponse {
   status: number;
   typeKey: string;
   message: string;
+  /** Put a UTF-8 byte order mark before the JSON. */
+  byteOrderMark?: boolean;
 }
 
 export type FaultResponse =
@@ -25,6 +29,16 @@ export type FaultResponse =
   | ErrorFaultResponse
   /** 203 with the HTML sign-in page, as for a rejected PAT. */
   | { type: 'signIn203' }
+  /** 401 with no content type and an empty body (a token revoked or short of a scope). */
+  | { type: 'unauthorizedEmpty401' }
+  /** 401 `AccessCheckException` behind a byte order mark, `X-TFS-ServiceError` saying the PAT expired. */
+  | { type: 'tokenExpired401' }
+  /** 503 with the HTML page "Azure DevOps Services Unavailable". */
+  | { type: 'outage503' }
+  /** 404 with an HTML page instead of an error envelope. */
+  | { type: 'pageNotFound404' }
+  /** Answers normally, with a UTF-8 byte order mark before a JSON body. */
+  | { type: 'byteOrderMark' }
   /** Destroys the socket without answering. */
   | { type: 'reset' }
   /** Never answers; `stop()` closes the socket. */
@@ -83,6 +97,7 @@ export type FaultAction =
   | { kind: 'hang' }
   | { kind: 'delay'; ms: number }
   | { kind: 'chunked' }
+  | { kind: 'byteOrderMark' }
   | { kind: 'oversized'; bytes: number; chunked: boolean };
 
 interface ActiveFault {
@@ -139,10 +154,22 @@ export function faultAction(response: FaultResponse, url: string): FaultAction {
   switch (response.type) {
     case undefined:
       return { kind: 'reply', reply: rawReply(response) };
-    case 'error':
-      return { kind: 'reply', reply: errorReply(response.status, response.typeKey, response.message) };
+    case 'error': {
+      const reply = errorReply(response.status, response.typeKey, response.message);
+      return { kind: 'reply', reply: response.byteOrderMark ? withByteOrderMark(reply) : reply };
+    }
     case 'signIn203':
       return { kind: 'reply', reply: signInReply() };
+    case 'unauthorizedEmpty401':
+      return { kind: 'reply', reply: emptyUnauthorizedReply() };
+    case 'tokenExpired401':
+      return { kind: 'reply', reply: expiredTokenReply() };
+    case 'outage503':
+      return { kind: 'reply', reply: outageReply() };
+    case 'pageNotFound404':
+      return { kind: 'reply', reply: pageNotFoundReply() };
+    case 'byteOrderMark':
+      return { kind: 'byteOrderMark' };
     case 'html200':
       return { kind: 'reply', reply: html200Reply() };
     case 'malformedJson':

@@ -17,24 +17,6 @@ export function listReply(items: readonly unknown[], headers: Record<string, str
   return jsonReply({ count: items.length, value: items }, 200, headers);
 }
 
-/**
- * What Azure DevOps Services answers, with status 203, to a request whose PAT it does not accept
- * when `X-TFS-FedAuthRedirect: Suppress` is sent; clients that only check `res.ok` take it for a success.
- */
-export function signInReply(): Reply {
-  return {
-    status: 203,
-    headers: { 'content-type': HTML_CONTENT_TYPE },
-    body: [
-      '<!DOCTYPE html>',
-      '<html lang="en">',
-      '<head><meta charset="utf-8"><title>Azure DevOps Services | Sign In</title></head>',
-      '<body><h1>Sign in</h1><p>Sign in to continue to Azure DevOps (simulated page).</p></body>',
-      '</html>',
-    ].join('\n'),
-  };
-}
-
 /** A 200 HTML page, as a captive portal or a misconfigured proxy would answer. */
 export function html200Reply(): Reply {
   return {
@@ -42,4 +24,16 @@ export function html200Reply(): Reply {
     headers: { 'content-type': HTML_CONTENT_TYPE },
     body: '<!DOCTYPE html><html><head><title>Service notice</title></head><body>Please try again later.</body></html>',
   };
+}
+
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/**
+ * The reply with a UTF-8 byte order mark before its JSON, as some Azure DevOps answers come
+ * (`JSON.parse` refuses it); a body that is not JSON is left as it is.
+ */
+export function withByteOrderMark(reply: Reply): Reply {
+  const contentType = Object.entries(reply.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (!contentType.includes('json') || reply.body.startsWith(BYTE_ORDER_MARK)) return reply;
+  return { ...reply, body: `${BYTE_ORDER_MARK}${reply.body}` };
 }

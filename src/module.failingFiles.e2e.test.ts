@@ -1,7 +1,7 @@
 /**
  * A repository whose catalog file keeps failing must not freeze its profile: against the real
  * catalog, a backend that restarts knowing nothing still applies a deletion while another
- * repository's file answers 403 (at once) or 503 (one sync later).
+ * repository's file answers 403 or a 404 HTML page (at once), or 503 (one sync later).
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
@@ -20,15 +20,20 @@ const FORBIDDEN: FaultResponse = {
   message: "TF401027: You need the Git 'GenericRead' permission to perform this action.",
 };
 const UNAVAILABLE: FaultResponse = { type: 'error', status: 503, typeKey: 'ServiceUnavailableException', message: 'TF400898: An internal error occurred.' };
+/** A 404 that is no Azure DevOps error (no envelope): nothing says the file is missing. */
+const PAGE_NOT_FOUND: FaultResponse = { type: 'pageNotFound404' };
+const OUTAGE_PAGE: FaultResponse = { type: 'outage503' };
 
 function repositoryNames(entities: Entity[]): string[] {
   return entities.map(entity => `${entity.spec?.project}/${entity.spec?.repository}`).sort();
 }
 
 describe.each([
-  ['403, a lasting failure', FORBIDDEN, 1],
-  ['503, a passing one that does not pass', UNAVAILABLE, 2],
-] as const)('a catalog file that keeps answering %s', (_name, failure, syncsUntilDeleted) => {
+  ['403, a lasting failure', FORBIDDEN, 1, /failed and will not pass by itself; .*access denied \(403\)/],
+  ['404 with an HTML page, a lasting failure', PAGE_NOT_FOUND, 1, /failed and will not pass by itself; .*not found \(404\): an HTML page titled "Page not found\."/],
+  ['503, a passing one that does not pass', UNAVAILABLE, 2, /failed again; .*answered 503 after 0 retries: TF400898/],
+  ['the outage page (503), a passing one that does not pass', OUTAGE_PAGE, 2, /failed again; .*answered 503 after 0 retries: an HTML page titled "Azure DevOps Services Unavailable"/],
+] as const)('a catalog file that keeps answering %s', (_name, failure, syncsUntilDeleted, logged) => {
   let simulator: AzureDevOpsSimulator;
   let knex: Knex;
   let backend: CatalogBackend | undefined;
@@ -78,5 +83,6 @@ describe.each([
     expect(logs.text()).toContain(
       'Profile demo, project Commerce, repository checkout-web, path catalog-info.yaml: reading the catalog file',
     );
+    expect(logs.text()).toMatch(logged);
   });
 });

@@ -43,6 +43,11 @@ interface Target {
   proxy: LoopbackProxy;
   /** Grants or revokes the profile's credential at the simulator. */
   setCredentialAccepted(accepted: boolean): void;
+  /**
+   * Lets the profile's credential expire: every answer becomes the 401 `AccessCheckException` of an
+   * expired PAT (for the broker profile, as if the PAT the broker adds had expired).
+   */
+  expireCredential(): void;
   /** The repository listing as the profile's client receives it, per listing request. */
   listings(): Promise<Array<{ project?: string; value: unknown[] }>>;
 }
@@ -58,9 +63,11 @@ interface Row {
   /**
    * `listingFails`: the sync applies nothing and logs one error. `fileFails`: the sync applies the
    * last known state of the repositories it could not read, with one warning each. `synced`: the
-   * fault is absorbed (retries) and the sync succeeds. `hostile`: the listing is the truth, however odd.
+   * fault is absorbed (retries) and the sync succeeds. `clean`: the odd answers are read as they
+   * should be, the sync succeeds without a warning and changes nothing. `hostile`: the listing is
+   * the truth, however odd.
    */
-  outcome: 'listingFails' | 'fileFails' | 'synced' | 'hostile';
+  outcome: 'listingFails' | 'fileFails' | 'synced' | 'clean' | 'hostile';
   /** Add and remove a repository during the outage, so that recovery has something to catch up on. */
   truthMoves?: boolean;
 }
@@ -93,6 +100,12 @@ const ROWS: Row[] = [
   { name: 'the listing is cut off mid-body', outcome: 'listingFails', cause: /listing .*failed: .*(ECONNRESET|no answer within|cut|does not parse|aborted)/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'truncated' } }) },
   { name: 'the listing is larger than 256 MiB', outcome: 'listingFails', cause: /listing .*failed: the answer has 268435457 bytes, more than the limit of 268435456 bytes \(256 MiB\)/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'oversized', bytes: MAX_LISTING_BYTES + 1 } }) },
   { name: 'an HTML page comes back with 200', outcome: 'listingFails', cause: /expected JSON, got text\/html/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'html200' } }) },
+  { name: 'the outage page comes back with 503 ("Azure DevOps Services Unavailable")', outcome: 'listingFails', cause: /listing .*failed: Azure DevOps answered 503 after 1 retries: an HTML page titled "Azure DevOps Services Unavailable"$/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'outage503' } }) },
+  { name: 'the listing answers 404 with an HTML page', outcome: 'listingFails', cause: /listing .*failed: not found \(404\): an HTML page titled "Page not found\."; check the organization name and apiUrl$/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'pageNotFound404' } }) },
+  { name: 'every JSON answer comes behind a UTF-8 byte order mark', outcome: 'clean', cause: /^$/, break: t => {
+    pushToEveryRepository(t, 'byte order marks');
+    t.simulator.addFault({ response: { type: 'byteOrderMark' } });
+  } },
   { name: 'a sign-in page comes back with 203', outcome: 'listingFails', cause: /answered 203 with a sign-in page .*token was rejected. Check its expiry and scopes/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'signIn203' } }) },
   {
     name: 'the token is revoked (401)',
@@ -104,6 +117,14 @@ const ROWS: Row[] = [
       t.setCredentialAccepted(false);
     },
   },
+  {
+    name: 'the token has expired (401 AccessCheckException behind a byte order mark)',
+    outcome: 'listingFails',
+    truthMoves: true,
+    cause: /listing .*failed: the token has expired \(401, Access Denied: The Personal Access Token used has expired\.\); renew it, with the scopes Code \(read\) and Project and Team \(read\)$/,
+    break: t => t.expireCredential(),
+  },
+  { name: 'a 401 with an empty body', outcome: 'listingFails', cause: /listing .*failed: token rejected by Azure DevOps \(401 with an empty body: the token is revoked, expired or lacks a scope\); check its expiry and scopes/, break: t => void t.simulator.addFault({ route: 'repositories', response: { type: 'unauthorizedEmpty401' } }) },
   { name: 'access is denied (403)', outcome: 'listingFails', cause: /access denied \(403\): TF401027.*the token needs Code \(read\) and Project and Team \(read\)/, break: t => void t.simulator.addFault({ response: { type: 'error', status: 403, typeKey: 'UnauthorizedRequestException', message: 'TF401027: You need the Git GenericRead permission to perform this action.' } }) },
   { name: 'the organization does not exist (404)', outcome: 'listingFails', cause: /not found \(404\): .*does not exist.*check the organization name and apiUrl/, break: t => void t.simulator.addFault({ response: { type: 'error', status: 404, typeKey: 'OrganizationNotFoundException', message: `TF400813: The organization '${ORGANIZATION}' does not exist.` } }) },
   {
@@ -120,6 +141,19 @@ const ROWS: Row[] = [
       t.setCredentialAccepted(false);
     },
   },
+  {
+    name: 'the token expires (401 AccessCheckException) in the middle of a sync',
+    outcome: 'listingFails',
+    cause: /reading \/catalog-info.yaml of repository .* failed: the token has expired \(401, Access Denied: The Personal Access Token used has expired\.\)/,
+    break: t => {
+      pushToEveryRepository(t, 'token expiry, AccessCheckException');
+      t.simulator.addFault({ route: 'items', response: { type: 'delay', ms: 300 } });
+    },
+    during: async t => {
+      await fileReadsAnswered(t.simulator, Date.now(), 2);
+      t.expireCredential();
+    },
+  },
   { name: 'the apiUrl refuses connections', outcome: 'listingFails', truthMoves: true, cause: /ECONNREFUSED/, break: t => t.proxy.setMode('refuse') },
   { name: 'the host never answers', outcome: 'listingFails', cause: /no answer within 1 s/, break: t => t.proxy.setMode('blackhole') },
   { name: 'a 429 storm with Retry-After', outcome: 'listingFails', cause: /throttled by Azure DevOps \(429\) after 1 retries: TF400733/, break: t => void t.simulator.addFault({ route: 'repositories', response: { status: 429, headers: { 'Retry-After': '1' }, body: { message: 'TF400733: The request has been blocked.' } } }) },
@@ -132,6 +166,24 @@ const ROWS: Row[] = [
     break: t => {
       t.simulator.setFile(ORGANIZATION, 'Commerce', 'api', 'README.md', '# pushed\n');
       t.simulator.addFault({ route: 'items', project: 'Commerce', repository: 'api', response: UNAVAILABLE_503 });
+    },
+  },
+  {
+    name: "one repository's catalog file answers the outage page (503)",
+    outcome: 'fileFails',
+    cause: /project Commerce, repository api, path catalog-info.yaml: reading the catalog file failed, keeping the last known context: .*answered 503 after 1 retries: an HTML page titled "Azure DevOps Services Unavailable"$/,
+    break: t => {
+      t.simulator.setFile(ORGANIZATION, 'Commerce', 'api', 'README.md', '# pushed during the outage\n');
+      t.simulator.addFault({ route: 'items', project: 'Commerce', repository: 'api', response: { type: 'outage503' } });
+    },
+  },
+  {
+    name: "one repository's catalog file answers 404 with an HTML page",
+    outcome: 'fileFails',
+    cause: /project Commerce, repository api, path catalog-info.yaml: reading the catalog file failed, keeping the last known context: .*not found \(404\): an HTML page titled "Page not found\."/,
+    break: t => {
+      t.simulator.setFile(ORGANIZATION, 'Commerce', 'api', 'README.md', '# pushed behind a proxy\n');
+      t.simulator.addFault({ route: 'items', project: 'Commerce', repository: 'api', response: { type: 'pageNotFound404' } });
     },
   },
   {
@@ -223,6 +275,7 @@ describe('the fault matrix on the real catalog', () => {
         simulator: patSimulator,
         proxy: patProxy,
         setCredentialAccepted: accepted => patSimulator.setTokens(accepted ? [PAT] : []),
+        expireCredential: () => patSimulator.setExpiredTokens([PAT]),
         listings: async () => {
           const response = await fetch(`${patSimulator.organizationUrl(ORGANIZATION)}/_apis/git/repositories`, {
             headers: { authorization: `Basic ${Buffer.from(`:${PAT}`).toString('base64')}` },
@@ -237,6 +290,7 @@ describe('the fault matrix on the real catalog', () => {
         simulator: brokerSimulator,
         proxy: brokerProxy,
         setCredentialAccepted: accepted => brokerSimulator.setBrokerTokens(accepted ? [BROKER_TOKEN] : []),
+        expireCredential: () => brokerSimulator.setExpiredTokens([BROKER_TOKEN]),
         listings: () =>
           Promise.all(
             brokerSimulator.organization(ORGANIZATION).projects.map(async project => {
@@ -320,6 +374,7 @@ describe('the fault matrix on the real catalog', () => {
   function restore(target: Target): Promise<void> {
     target.simulator.clearFaults();
     target.simulator.setAuthFailure('203');
+    target.simulator.setExpiredTokens([]);
     target.setCredentialAccepted(true);
     return target.proxy.setMode('forward');
   }
@@ -372,6 +427,13 @@ describe('the fault matrix on the real catalog', () => {
               expect(line.message).toMatch(row.cause);
             }
             expect(logs.ofProvider(target.profileId, since).some(line => /^Synced profile .* full mutation/.test(line.message))).toBe(true);
+            break;
+          }
+          case 'clean': {
+            expect(lines).toEqual([]);
+            const synced = logs.ofProvider(target.profileId, since).find(line => line.message.startsWith('Synced profile'));
+            expect(synced?.message).toMatch(/ 0 failed, .*full mutation/);
+            expect(await providerView(target)).toEqual(before.get(target.profileId)!.view);
             break;
           }
           case 'synced': {

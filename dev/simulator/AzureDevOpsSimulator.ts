@@ -37,7 +37,10 @@ export interface AzureDevOpsSimulatorOptions {
   port?: number;
   /** Accepted PATs. Defaults to `['sim-token']`. */
   tokens?: string[];
-  /** PATs past their expiry date: answered with 401 `AccessCheckException`, whatever `authFailure` says. */
+  /**
+   * PATs past their expiry date, answered with 401 `AccessCheckException` whatever `authFailure`
+   * says; a broker token here stands for the PAT the broker adds having expired.
+   */
   expiredTokens?: string[];
   /** Accepted tokens of `/broker/{brokerToken}/{organization}/…` URLs. */
   brokerTokens?: string[];
@@ -223,7 +226,7 @@ export class AzureDevOpsSimulator {
     this.#tokens = new Set(tokens);
   }
 
-  /** Replaces the expired PATs, e.g. to let one expire while a client holds it. */
+  /** Replaces the expired PATs (or broker tokens), e.g. to let one expire while a client holds it. */
   setExpiredTokens(tokens: string[]): void {
     this.#expiredTokens = new Set(tokens);
   }
@@ -413,6 +416,7 @@ export class AzureDevOpsSimulator {
   #admitBroker(brokerToken: string, authorization: string | undefined): Outcome<SimulatedIdentity> {
     if (authorization !== undefined) return { ok: false, reply: brokerCarriesCredentialsReply() };
     if (!this.#brokerTokens.has(brokerToken)) return { ok: false, reply: unknownBrokerTokenReply() };
+    if (this.#expiredTokens.has(brokerToken)) return { ok: false, reply: expiredTokenReply() };
     return { ok: true, value: identityForBroker(brokerToken) };
   }
 

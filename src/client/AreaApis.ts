@@ -12,6 +12,7 @@ import type { IRequestHandler, IRequestOptions } from 'azure-devops-node-api/int
 import { ProjectAnalysisApi } from 'azure-devops-node-api/ProjectAnalysisApi';
 import type { ClientErrors } from './ClientErrors';
 import type { ProfileConnection } from './createWebApi';
+import { dropByteOrderMarks, dropByteOrderMarksInResourceAreas } from './libraryByteOrderMarks';
 import type { RequestGate } from './RequestGate';
 import { RESOURCE_AREA_IDS } from './resources';
 import { isLocationNotFound, probeWhyDiscoveryFailed, responseFromLibraryError } from './responseFromLibraryError';
@@ -47,6 +48,7 @@ export class AreaApis {
 
   constructor(options: AreaApisOptions) {
     this.#options = options;
+    dropByteOrderMarksInResourceAreas(options.connection.webApi);
   }
 
   core(): Promise<CoreApi> {
@@ -77,7 +79,7 @@ export class AreaApis {
     const { connection, gate, errors, requestTimeoutMs } = this.#options;
     const { webApi, viaBroker } = connection;
     const handlers = [webApi.authHandler];
-    if (viaBroker) return new ApiClass(webApi.serverUrl, handlers, webApi.options, webApi.userAgent);
+    if (viaBroker) return dropByteOrderMarks(new ApiClass(webApi.serverUrl, handlers, webApi.options, webApi.userAgent));
     const lookup = webApi as unknown as ResourceAreaLookup;
     const operation = 'discovering the API locations';
     const response = await gate
@@ -101,6 +103,6 @@ export class AreaApis {
         throw errors.fromThrown(error, operation);
       });
     if (response.statusCode !== 200) throw errors.fromStatus(response, operation);
-    return new ApiClass(response.url, handlers, webApi.options, webApi.userAgent);
+    return dropByteOrderMarks(new ApiClass(response.url, handlers, webApi.options, webApi.userAgent));
   }
 }

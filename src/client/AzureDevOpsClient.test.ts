@@ -329,6 +329,97 @@ describe('AzureDevOpsClient against the simulator', () => {
     expect(error.kind).toBe('notFound');
   });
 
+  describe('error bodies as Azure DevOps sends them', () => {
+    afterEach(() => simulator.setExpiredTokens([]));
+
+    it.each([
+      ['while discovering the API locations', false],
+      ['on the listing itself', true],
+    ])('says the token has expired when a 401 AccessCheckException says so, %s', async (_name, discoverFirst) => {
+      const client = await clientFor();
+      if (discoverFirst) await client.listRepositories();
+      simulator.setExpiredTokens([TOKEN]);
+      const error = await failureOf(client.listRepositories());
+      expect(error.kind).toBe('unauthorized');
+      expect(error.message).toMatch(
+        /(listing repositories|discovering the API locations) failed: the token has expired \(401, Access Denied: The Personal Access Token used has expired\.\); renew it, with the scopes Code \(read\) and Project and Team \(read\)$/,
+      );
+      expect(error.message).not.toContain(TOKEN);
+    });
+
+    it.each([
+      ['while discovering the API locations', false],
+      ['on the listing itself', true],
+    ])('says what an empty 401 means, %s', async (_name, discoverFirst) => {
+      const client = await clientFor();
+      if (discoverFirst) await client.listRepositories();
+      simulator.setAuthFailure('401-empty');
+      simulator.setTokens(['another-token']);
+      const error = await failureOf(client.listRepositories());
+      expect(error.kind).toBe('unauthorized');
+      expect(error.message).toMatch(/token rejected by Azure DevOps \(401 with an empty body: the token is revoked, expired or lacks a scope\); check its expiry and scopes/);
+    });
+
+    it('reads every JSON answer behind a byte order mark, discovery included', async () => {
+      simulator.addFault({ response: { type: 'byteOrderMark' } });
+      simulator.resetRequests();
+      const client = await clientFor();
+      await expect(client.listProjects()).resolves.toEqual([expect.objectContaining({ name: 'Web Apps' })]);
+      await expect(client.listRepositories()).resolves.toMatchObject({ repositories: [{ name: 'storefront' }, { name: 'empty-one' }], malformed: [] });
+      await expect(client.readFile(storefront)).resolves.toEqual({ kind: 'found', content: 'metadata:\n  name: storefront\n' });
+      await expect(client.readFile({ ...storefront, path: '/nope.yaml' })).resolves.toEqual({ kind: 'missing' });
+      await expect(client.readFile({ ...storefront, branch: 'gone' })).resolves.toEqual({ kind: 'branchMissing' });
+      await expect(client.readFile({ ...storefront, repositoryId: organization.projects[0].repositories[1].id })).resolves.toEqual({ kind: 'emptyRepository' });
+      await expect(client.readFile({ ...storefront, repositoryId: '0f1e2d3c-0000-4000-8000-00000000dead' })).resolves.toEqual({ kind: 'repositoryMissing' });
+      await expect(failureOf(client.readFile({ ...storefront, path: 'folder' }))).resolves.toMatchObject({ message: expect.stringMatching(/\/folder is a folder, not a file$/) });
+      await expect(client.listChangedRepositoryIds({ project: organization.projects[0].id, since: new Date() })).resolves.toEqual(new Set());
+      // The marks were really sent, on discovery (OPTIONS) as on data.
+      expect(simulator.requests.filter(request => request.method === 'OPTIONS').length).toBeGreaterThan(0);
+    });
+
+    it('takes a missing file whose 404 envelope comes behind a byte order mark for a missing file', async () => {
+      const client = await clientFor();
+      simulator.addFault({
+        route: 'items',
+        response: { type: 'error', status: 404, typeKey: 'GitItemNotFoundException', message: "TF401174: The item '/catalog-info.yaml' could not be found.", byteOrderMark: true },
+      });
+      await expect(client.readFile(storefront)).resolves.toEqual({ kind: 'missing' });
+    });
+
+    it('names a 404 HTML page on the listing by its title, never its markup', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'repositories', response: { type: 'pageNotFound404' } });
+      const error = await failureOf(client.listRepositories());
+      expect(error.kind).toBe('notFound');
+      expect(error.message).toMatch(/listing repositories failed: not found \(404\): an HTML page titled "Page not found\."; check the organization name and apiUrl$/);
+    });
+
+    it('takes a 404 HTML page on a file read as a failed read, never as a missing file', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'items', response: { type: 'pageNotFound404' } });
+      const error = await failureOf(client.readFile(storefront));
+      expect(error.kind).toBe('notFound');
+      expect(error.message).toMatch(/reading \/catalog-info.yaml .* failed: not found \(404\): an HTML page titled "Page not found\."/);
+    });
+
+    it('retries the outage page (503) and goes on when it passes', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'repositories', times: 2, response: { type: 'outage503' } });
+      await expect(client.listRepositories()).resolves.toMatchObject({ malformed: [] });
+    });
+
+    it.each([
+      ['on the listing', 'repositories' as const, /listing repositories failed: Azure DevOps answered 503 after 2 retries: an HTML page titled "Azure DevOps Services Unavailable"$/],
+      ['while discovering the API locations', 'areaOptions' as const, /listing repositories failed: Azure DevOps answered 503 after 2 retries: an HTML page titled "Azure DevOps Services Unavailable"$/],
+    ])('names the outage page by its title once retries run out, %s', async (_name, route, message) => {
+      const client = await clientFor();
+      simulator.addFault({ route, response: { type: 'outage503' } });
+      const error = await failureOf(client.listRepositories());
+      expect(error.kind).toBe('serverError');
+      expect(error.message).toMatch(message);
+    });
+  });
+
   describe('repository activity', () => {
     const project = organization.projects[0].id;
 

@@ -18,6 +18,7 @@ import { ClientErrors } from './ClientErrors';
 import { createWebApi } from './createWebApi';
 import { fileReadResultFromNotFound, isProjectMissing, parseErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
+import { parseJsonBody } from './parseJsonBody';
 import type { RawResponse } from './readResponse';
 import { activityFromJson, listValues, projectFromJson, repositoryFromJson } from './repositoryFromJson';
 import type { RequestGate } from './RequestGate';
@@ -218,7 +219,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
 
 function isFolderItem(body: string): boolean {
   try {
-    const item: unknown = JSON.parse(body);
+    const item: unknown = parseJsonBody(body);
     return isRecord(item) && item.isFolder === true;
   } catch {
     return false;

@@ -1,8 +1,10 @@
 import type { AzureDevOpsErrorKind } from './AzureDevOpsApi';
 import { AzureDevOpsError } from './AzureDevOpsError';
 import { brokerBlockedUrl } from './brokerBlock';
+import { describeBody, oneLine } from './describeBody';
 import { parseErrorEnvelope, type ErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
+import { parseJsonBody } from './parseJsonBody';
 import type { OverLimit, RawResponse } from './readResponse';
 import { ThrottleWaitTooLongError } from './RequestGate';
 import { redact } from './redact';
@@ -24,9 +26,10 @@ export interface ClientErrorsOptions {
 }
 
 /**
- * Turns answers and throws into `AzureDevOpsError`s: the kind from the status (and for 401 the
- * `X-TFS-ServiceError` header), the message naming organization, host and operation, secrets
- * removed. Callers may log every message as it is.
+ * Turns answers and throws into `AzureDevOpsError`s: the kind from the status, the message naming
+ * organization, host and operation and what the answer said (its envelope's message, the title of
+ * an HTML page, for 401 the `X-TFS-ServiceError` header), secrets removed. Callers may log every
+ * message as it is.
  */
 export class ClientErrors {
   readonly #options: ClientErrorsOptions;
@@ -45,7 +48,7 @@ export class ClientErrors {
         throw this.create('invalidResponse', operation, `expected JSON, got ${contentType || 'no content type'}`, statusCode);
       }
       try {
-        return JSON.parse(response.body);
+        return parseJsonBody(response.body);
       } catch {
         throw this.create('invalidResponse', operation, 'the JSON answer does not parse (truncated or malformed)', statusCode);
       }
@@ -61,17 +64,17 @@ export class ClientErrors {
 
   /** The error a non-200 answer means. */
   fromStatus(response: RawResponse, operation: string): AzureDevOpsError {
-    const { statusCode, headers } = response;
+    const { statusCode } = response;
     const { maxRetries } = this.#options;
     const envelope = parseErrorEnvelope(response.body);
     // .NET messages put "Parameter name: …" on a line of its own; a log entry stays one line.
-    const detail = envelope?.message ? `: ${envelope.message.replace(/\s*[\r\n]+\s*/g, ' ')}` : '';
-    const serviceError = headerValue(headers, 'x-tfs-serviceerror');
+    const said = envelope?.message?.replace(/\s*[\r\n]+\s*/g, ' ') ?? describeBody(response);
+    const detail = said ? `: ${said}` : '';
     switch (true) {
       case statusCode === 203 || (statusCode >= 300 && statusCode < 400):
         return this.create('unauthorized', operation, `Azure DevOps answered ${statusCode} with a sign-in page instead of data; the token was rejected. Check its expiry and scopes (${REQUIRED_SCOPES})`, statusCode);
       case statusCode === 401:
-        return this.create('unauthorized', operation, `token rejected by Azure DevOps (401${serviceError ? `, ${safeDecode(serviceError)}` : ''}); check its expiry and scopes (${REQUIRED_SCOPES})`, statusCode, envelope);
+        return this.create('unauthorized', operation, rejectedTokenReason(response, said), statusCode, envelope);
       case statusCode === 400:
         return this.create('badRequest', operation, `Azure DevOps refused the request (400)${detail}`, statusCode, envelope);
       case statusCode === 403:
@@ -134,6 +137,22 @@ export class ClientErrors {
     const message = `Azure DevOps organization ${organization}${via}: ${operation} failed: ${reason}`;
     return new AzureDevOpsError({ kind, message: redact(message, secrets), statusCode, typeKey: envelope?.typeKey });
   }
+}
+
+/**
+ * Why a 401 refused the token, in words that tell an expired token from the rest. Azure DevOps puts
+ * its reason, URL-encoded, in `X-TFS-ServiceError` ("Access Denied: The Personal Access Token used
+ * has expired."), often in the body too; a revoked token, or one short of a scope, may get an empty
+ * 401 with no reason at all.
+ */
+function rejectedTokenReason(response: RawResponse, said: string | undefined): string {
+  const serviceError = headerValue(response.headers, 'x-tfs-serviceerror');
+  const reason = serviceError ? oneLine(safeDecode(serviceError)) : said;
+  if (reason && /\bexpired\b/i.test(reason)) {
+    return `the token has expired (401, ${reason}); renew it, with the scopes ${REQUIRED_SCOPES}`;
+  }
+  const why = reason ? `401, ${reason}` : '401 with an empty body: the token is revoked, expired or lacks a scope';
+  return `token rejected by Azure DevOps (${why}); check its expiry and scopes (${REQUIRED_SCOPES})`;
 }
 
 function safeDecode(value: string): string {

@@ -4,6 +4,7 @@
  * Azure DevOps. That is a broker configuration problem with a precise remedy, not a rejected token.
  */
 import { isRecord } from '../common/isRecord';
+import { parseJsonBody } from './parseJsonBody';
 import type { RawResponse } from './readResponse';
 import type { Resource } from './resources';
 
@@ -15,7 +16,7 @@ export function brokerBlockedUrl(response: RawResponse): string | undefined {
   if (response.statusCode !== 401) return undefined;
   let body: unknown;
   try {
-    body = JSON.parse(response.body);
+    body = parseJsonBody(response.body);
   } catch {
     return undefined;
   }

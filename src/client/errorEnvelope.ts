@@ -5,6 +5,7 @@
  */
 import { isRecord } from '../common/isRecord';
 import type { FileReadResult } from './AzureDevOpsApi';
+import { parseJsonBody } from './parseJsonBody';
 
 /** The parts of the error envelope the client reads. */
 export interface ErrorEnvelope {
@@ -12,11 +13,14 @@ export interface ErrorEnvelope {
   message?: string;
 }
 
-/** The envelope of an error body; undefined when the body is not one (HTML, empty, not JSON). */
+/**
+ * The envelope of an error body, a leading byte order mark allowed; undefined when the body is not
+ * one (HTML, empty, not JSON).
+ */
 export function parseErrorEnvelope(body: string): ErrorEnvelope | undefined {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body);
+    parsed = parseJsonBody(body);
   } catch {
     return undefined;
   }
@@ -29,7 +33,8 @@ export function parseErrorEnvelope(body: string): ErrorEnvelope | undefined {
 
 /**
  * What a 404 on an item read means, by its `typeKey`; undefined when the 404 is not one of these
- * (a wrong organization, a proxy's page) and so must be treated as an error.
+ * (a route the server does not know, a proxy's HTML page): that says nothing about the file, so
+ * it must be treated as an error, never as a missing file.
  */
 export function fileReadResultFromNotFound(envelope: ErrorEnvelope | undefined): FileReadResult | undefined {
   switch (envelope?.typeKey) {

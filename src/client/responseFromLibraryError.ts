@@ -21,12 +21,22 @@ export async function probeWhyDiscoveryFailed(
   return { ...read, statusCode: read.statusCode === 200 ? 404 : read.statusCode };
 }
 
-/** The library throws on statuses above 299 with `statusCode`, `responseHeaders` and the parsed `result`. */
+/**
+ * The library throws on statuses above 299 with `statusCode`, `responseHeaders` and the parsed
+ * `result`. A body that does not parse as JSON (an HTML page) has no `result`: the library makes
+ * the body itself the error's message, or `Failed request: (<status>)` when there was none.
+ */
 export function responseFromLibraryError(error: unknown): RawResponse | undefined {
   const statusCode = (error as { statusCode?: unknown } | undefined)?.statusCode;
   if (typeof statusCode !== 'number') return undefined;
-  const { responseHeaders, result } = error as { responseHeaders?: RawResponse['headers']; result?: unknown };
-  return { statusCode, headers: responseHeaders ?? {}, body: result === undefined ? '' : JSON.stringify(result) };
+  const { responseHeaders, result, message } = error as { responseHeaders?: RawResponse['headers']; result?: unknown; message?: unknown };
+  const body =
+    result !== undefined
+      ? JSON.stringify(result)
+      : typeof message === 'string' && message !== `Failed request: (${statusCode})`
+        ? message
+        : '';
+  return { statusCode, headers: responseHeaders ?? {}, body };
 }
 
 /** The library's words for a location it could not discover (a 404 or a sign-in page on OPTIONS). */

@@ -26,8 +26,9 @@ export type CatalogFileOutcome =
   | { kind: 'repositoryGone' }
   /**
    * Reading failed; the last known context, if any, must be kept. `transient` failures (throttling,
-   * 5xx, timeouts, network) may pass by the next sync; the others (403, a 404 without a `typeKey`,
-   * an answer that is no file) will not, so they never hold a repository back.
+   * 5xx, timeouts, network) may pass by the next sync; the others (403, a 404 that is no Azure
+   * DevOps error, such as a proxy's HTML page, an answer that is no file) will not, so they never
+   * hold a repository back.
    */
   | { kind: 'failed'; error: AzureDevOpsError; transient: boolean };
 

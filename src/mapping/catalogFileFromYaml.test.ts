@@ -23,6 +23,9 @@ describe('catalogFileFromYaml', () => {
     ['comments only', '# nothing here\n', []],
     ['a top-level list', '- kind: Component\n', []],
     ['a null document', '~\n', []],
+    // Windows editors save UTF-8 with a byte order mark; the raw bytes reach here with it.
+    ['a file behind a UTF-8 byte order mark', `\uFEFF${buildCatalogFileYaml(buildCatalogDocument())}`, ['Component']],
+    ['JSON behind a UTF-8 byte order mark', `\uFEFF${JSON.stringify(buildCatalogDocument())}`, ['Component']],
   ])('parses %s into its mapping documents', (_name, content, kinds) => {
     const result = parse(content);
 

@@ -12,6 +12,7 @@ import {
 } from './authentication';
 import { brokerBlockedReply, matchesAcceptRule, type BrokerAcceptRule } from './brokerAcceptRules';
 import { errorReply, organizationNotFound, projectNotFound, routeNotFound } from './azureDevOpsErrors';
+import type { Deployment, DeploymentSettings } from './deployment';
 import { areaOptions, connectionData, project, projects, resourceAreas } from './coreRoutes';
 import { faultAction, FaultRegistry, type Fault, type FaultAction, type FaultSubject } from './faults';
 import { branchStats, commits, items, refs, repositories, repository } from './gitRoutes';
@@ -57,6 +58,10 @@ export interface AzureDevOpsSimulatorOptions {
   recordRequests?: boolean;
   /** Time source for throttling and pushes, so tests can move time without sleeping. Defaults to `Date.now`. */
   clock?: () => number;
+  /** Which Azure DevOps to answer as (see {@link Deployment}). Defaults to `'services'`, what most users run. */
+  deployment?: Deployment;
+  /** See {@link DeploymentSettings.resourceAreaHost}. */
+  resourceAreaHost?: string;
 }
 
 /** One request as the simulator saw it. */
@@ -119,6 +124,7 @@ export class AzureDevOpsSimulator {
   readonly #sleepers = new Map<NodeJS.Timeout, () => void>();
   readonly #requests: MutableRecordedRequest[] = [];
   readonly #recordRequests: boolean;
+  readonly #deployment: DeploymentSettings;
   #tokens: Set<string>;
   #brokerTokens: Set<string>;
   #brokerAcceptRules: BrokerAcceptRule[] | undefined;
@@ -139,6 +145,7 @@ export class AzureDevOpsSimulator {
     this.#authFailure = options.authFailure ?? '203';
     this.#continuationTokens = options.continuationTokens ?? true;
     this.#recordRequests = options.recordRequests ?? true;
+    this.#deployment = { deployment: options.deployment ?? 'services', resourceAreaHost: options.resourceAreaHost };
     this.setThrottle(options.throttle);
     this.#server = createServer((request, response) => void this.#handle(request, response));
     this.#server.on('connection', socket => {
@@ -389,6 +396,7 @@ export class AzureDevOpsSimulator {
         acceptType: (request.headers.accept ?? '').split(/[;,]/)[0].trim().toLowerCase(),
         urls: new ResourceUrls(this.#url, organization.name),
         identity,
+        deployment: this.#deployment,
       });
     }
     const headers = { ...reply.headers, ...rateLimitHeaders };

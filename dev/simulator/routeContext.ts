@@ -1,5 +1,6 @@
 import { badRequest, repositoryNotFound } from './azureDevOpsErrors';
 import type { SimulatedIdentity } from './authentication';
+import type { DeploymentSettings } from './deployment';
 import {
   DEFAULT_PROJECT_UPDATE_TIME,
   type SimulatedOrganization,
@@ -22,6 +23,7 @@ export interface RouteContext {
   acceptType: string;
   urls: ResourceUrls;
   identity: SimulatedIdentity;
+  deployment: DeploymentSettings;
 }
 
 export type RouteHandler = (context: RouteContext) => Reply;

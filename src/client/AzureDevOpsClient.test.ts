@@ -92,7 +92,7 @@ async function failureOf(promise: Promise<unknown>): Promise<AzureDevOpsError> {
 }
 
 describe('AzureDevOpsClient against the simulator', () => {
-  it('lists repositories organization-wide with explicit defaults, negotiating api-version 7.1', async () => {
+  it('lists repositories organization-wide with explicit defaults, asking api-version 7.2-preview.2', async () => {
     const client = await clientFor();
     const listing = await client.listRepositories();
     expect(listing.malformed).toEqual([]);
@@ -110,7 +110,7 @@ describe('AzureDevOpsClient against the simulator', () => {
     ]);
     expect(listing.repositories[1]).not.toHaveProperty('defaultBranch');
     const listingRequest = simulator.requests.find(request => request.route === 'repositories');
-    expect(listingRequest?.apiVersion).toBe('7.1');
+    expect(listingRequest?.apiVersion).toBe('7.2-preview.2');
     expect(listingRequest?.authorization).toBe(`Basic ${Buffer.from(`PAT:${TOKEN}`).toString('base64')}`);
   });
 

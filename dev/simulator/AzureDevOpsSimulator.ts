@@ -15,7 +15,8 @@ import { errorReply, organizationNotFound, projectNotFound, routeNotFound } from
 import type { Deployment, DeploymentSettings } from './deployment';
 import { areaOptions, connectionData, project, projects, resourceAreas } from './coreRoutes';
 import { faultAction, FaultRegistry, type Fault, type FaultAction, type FaultSubject } from './faults';
-import { branchStats, commits, items, refs, repositories, repository } from './gitRoutes';
+import { branchStats, commits, refs, repositories, repository } from './gitRoutes';
+import { items } from './itemRoutes';
 import type {
   ProjectInit,
   RepositoryInit,

@@ -432,7 +432,7 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     context.api.push(copy.id, buildCatalogFileYaml(buildCatalogDocument()));
     await sync(context);
 
-    const components = mutationEntities(context.connection).filter(entity => entity.kind === 'Component');
+    const components = mutationEntities(context.connection).filter(entity => (entity.kind as string) === 'Component');
     expect(components.map(entity => entity.metadata.annotations?.['dev.azure.com/project-repo'])).toEqual(['Payments/payments-api']);
     expect(context.logger.warn).toHaveBeenCalledWith(
       'Profile acme, project Payments, repository a-copy, path catalog-info.yaml: component:default/payments-api not ingested: already emitted for project Payments, repository payments-api',

@@ -1,11 +1,13 @@
 /**
  * End to end: the simulator, the real azure-devops-node-api client, this module and the real
  * catalog plugin on SQLite (and PostgreSQL when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
- * is set), asserted through the catalog's REST API.
+ * is set), asserted through the catalog's REST API. The simulator answers as Azure DevOps Services
+ * (areas found through `ResourceAreas`) on every database, and once more, on SQLite, as Azure
+ * DevOps Server (no areas: everything on the configured URL).
  */
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases, type TestDatabaseId } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, countRepositories } from '../dev/simulator';
+import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, countRepositories, type Deployment } from '../dev/simulator';
 import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 
 const TOKEN = 'e2e-token-abcdef123456';
@@ -25,14 +27,19 @@ function relationsOf(entity: Entity): string[] {
   return (entity.relations ?? []).map(relation => `${relation.type} ${relation.targetRef}`).sort();
 }
 
-describe.each(databases.eachSupportedId())('the module in a real catalog on %s', databaseId => {
+const RUNS: Array<[TestDatabaseId, Deployment]> = [
+  ...databases.eachSupportedId().map(([databaseId]): [TestDatabaseId, Deployment] => [databaseId, 'services']),
+  ['SQLITE_3', 'onPremises'],
+];
+
+describe.each(RUNS)('the module in a real catalog on %s, against Azure DevOps %s', (databaseId, deployment) => {
   let simulator: AzureDevOpsSimulator;
   let backend: CatalogBackend;
   const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
   const repositoryCount = countRepositories(organization);
 
   beforeAll(async () => {
-    simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [TOKEN] });
+    simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [TOKEN], deployment });
     backend = await startCatalogBackend({
       knex: await databases.init(databaseId),
       config: profileConfig(simulator.url),
@@ -72,6 +79,8 @@ describe.each(databases.eachSupportedId())('the module in a real catalog on %s',
     }
     // Two repositories called `api` in two projects are two entities.
     expect(entities.filter(entity => entity.spec?.repository === 'api')).toHaveLength(2);
+    // A listing carries isFork on forks only: the fork is told apart from the listing alone.
+    expect(entities.filter(entity => entity.spec?.fork === true).map(entity => entity.spec?.repository)).toEqual(['ios-app-fork']);
   });
 
   it('attaches application context and links owner, system and declared entities', async () => {
@@ -146,7 +155,7 @@ describe.each(databases.eachSupportedId())('the module in a real catalog on %s',
       const after = await backend.entities('kind=Repository');
       expect(after.map(entity => entity.metadata.uid).sort()).toEqual(before.map(entity => entity.metadata.uid).sort());
     } finally {
-      simulator = await AzureDevOpsSimulator.start({ organizations: [state], tokens: [TOKEN], port });
+      simulator = await AzureDevOpsSimulator.start({ organizations: [state], tokens: [TOKEN], port, deployment });
     }
     simulator.addRepository('demo', 'Sandbox', { name: 'after-outage' });
     await backend.sync('demo');

@@ -13,9 +13,11 @@ import {
 } from './authentication';
 import { brokerBlockedReply, matchesAcceptRule, type BrokerAcceptRule } from './brokerAcceptRules';
 import { errorReply, organizationNotFound, projectNotFound, routeNotFound } from './azureDevOpsErrors';
+import type { Deployment, DeploymentSettings } from './deployment';
 import { areaOptions, connectionData, project, projects, resourceAreas } from './coreRoutes';
 import { faultAction, FaultRegistry, type Fault, type FaultAction, type FaultSubject } from './faults';
-import { branchStats, commits, items, refs, repositories, repository } from './gitRoutes';
+import { branchStats, commits, refs, repositories, repository } from './gitRoutes';
+import { items } from './itemRoutes';
 import type {
   ProjectInit,
   RepositoryInit,
@@ -63,6 +65,10 @@ export interface AzureDevOpsSimulatorOptions {
   recordRequests?: boolean;
   /** Time source for throttling and pushes, so tests can move time without sleeping. Defaults to `Date.now`. */
   clock?: () => number;
+  /** Which Azure DevOps to answer as (see {@link Deployment}). Defaults to `'services'`, what most users run. */
+  deployment?: Deployment;
+  /** See {@link DeploymentSettings.resourceAreaHost}. */
+  resourceAreaHost?: string;
 }
 
 /** One request as the simulator saw it. */
@@ -125,6 +131,7 @@ export class AzureDevOpsSimulator {
   readonly #sleepers = new Map<NodeJS.Timeout, () => void>();
   readonly #requests: MutableRecordedRequest[] = [];
   readonly #recordRequests: boolean;
+  readonly #deployment: DeploymentSettings;
   #tokens: Set<string>;
   #expiredTokens: Set<string>;
   #brokerTokens: Set<string>;
@@ -147,6 +154,7 @@ export class AzureDevOpsSimulator {
     this.#authFailure = options.authFailure ?? '203';
     this.#continuationTokens = options.continuationTokens ?? true;
     this.#recordRequests = options.recordRequests ?? true;
+    this.#deployment = { deployment: options.deployment ?? 'services', resourceAreaHost: options.resourceAreaHost };
     this.setThrottle(options.throttle);
     this.#server = createServer((request, response) => void this.#handle(request, response));
     this.#server.on('connection', socket => {
@@ -405,6 +413,7 @@ export class AzureDevOpsSimulator {
         urls: new ResourceUrls(this.#url, organization.name),
         identity,
         now: arrivedAt,
+        deployment: this.#deployment,
       });
     }
     const headers = { ...reply.headers, ...rateLimitHeaders };

@@ -1,5 +1,6 @@
 import { badRequest, projectNotFound } from './azureDevOpsErrors';
 import type { SimulatedIdentity } from './authentication';
+import { resourceAreasJson } from './deployment';
 import { deterministicGuid } from './organization';
 import { jsonReply, listReply } from './reply';
 import { resourceLocations } from './resourceLocations';
@@ -19,10 +20,11 @@ const STATES_INCLUDING_WELL_FORMED = new Set(['wellformed', 'all', 'unchanged'])
 export const areaOptions: RouteHandler = context => listReply(resourceLocations(context.target.area ?? ''));
 
 /**
- * `{"count":0,"value":null}` is what on-premises servers answer; the library then keeps every
- * area on the base URL, which is what a single local server wants.
+ * Through a broker too, the areas name the organization's own address, as the real service would
+ * name dev.azure.com: an address the broker's client cannot use without credentials.
  */
-export const resourceAreas: RouteHandler = () => jsonReply({ count: 0, value: null });
+export const resourceAreas: RouteHandler = context =>
+  jsonReply(resourceAreasJson(context.deployment, context.urls.organization()));
 
 export const connectionData: RouteHandler = context => {
   const organizationName = context.organization.name;
@@ -31,7 +33,7 @@ export const connectionData: RouteHandler = context => {
     authorizedUser: identityJson(context.identity),
     instanceId: deterministicGuid('instance', organizationName),
     deploymentId: deterministicGuid('deployment', organizationName),
-    deploymentType: 'hosted',
+    deploymentType: context.deployment.deployment === 'services' ? 'hosted' : 'onPremises',
     locationServiceData: {
       serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
       defaultAccessMappingMoniker: 'PublicAccessMapping',

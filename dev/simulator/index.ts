@@ -6,6 +6,7 @@ export {
 export type { AuthFailureMode } from './authentication';
 export { errorEnvelope, type ErrorEnvelope } from './azureDevOpsErrors';
 export type { BrokerAcceptRule } from './brokerAcceptRules';
+export type { Deployment } from './deployment';
 export type { Fault, FaultResponse, ErrorFaultResponse, RawFaultResponse } from './faults';
 export {
   CATALOG_FILE_PATH,

@@ -7,9 +7,12 @@
  * - a preview ≤ `maxVersion` whose resource version ≤ `resourceVersion` is sent as is;
  * - otherwise `maxVersion` when it equals `releasedVersion`, else `{maxVersion}-preview.{resourceVersion}`.
  *
- * azure-devops-node-api 17 asks for `7.2-preview.N`; with max = released = 7.1 it sends `7.1`, as
- * against Azure DevOps Services today. Project analysis only exists as a preview there, so it has
- * released version 0.0 and the client sends `7.1-preview.1`.
+ * As on Azure DevOps Services today, every location advertises max 7.2 and released 7.1, so the
+ * `7.2-preview.N` that azure-devops-node-api 17 asks for goes out unchanged, as it does against the
+ * real service (OPTIONS answers recorded in mia-platform/integration-connector-agent,
+ * internal/sources/azure-devops/azure-devops_test.go). ResourceAreas and project analysis exist only
+ * as previews (released 0.0, the ResourceAreas entry as recorded there and in microsoft/playwright,
+ * tests/playwright-test/assets/azure-reporter/azureLocationOptionsResponse.json).
  */
 export interface ResourceLocation {
   id: string;
@@ -22,8 +25,8 @@ export interface ResourceLocation {
   releasedVersion: string;
 }
 
-const RELEASED = { minVersion: '1.0', maxVersion: '7.1', releasedVersion: '7.1' } as const;
-const PREVIEW_ONLY = { minVersion: '4.1', maxVersion: '7.1', releasedVersion: '0.0' } as const;
+const RELEASED = { minVersion: '1.0', maxVersion: '7.2', releasedVersion: '7.1' } as const;
+const PREVIEW_ONLY = { minVersion: '4.1', maxVersion: '7.2', releasedVersion: '0.0' } as const;
 const REPOSITORY_PREFIX = '{project}/_apis/{area}/repositories/{repositoryId}';
 
 /** The only entry azure-devops-node-api needs from the Location area: the ResourceAreas resource. */
@@ -33,7 +36,9 @@ export const RESOURCE_AREAS_LOCATION: ResourceLocation = {
   resourceName: 'ResourceAreas',
   routeTemplate: '_apis/{resource}/{areaId}',
   resourceVersion: 1,
-  ...RELEASED,
+  minVersion: '3.2',
+  maxVersion: '7.2',
+  releasedVersion: '0.0',
 };
 
 const LOCATIONS_BY_AREA: Record<string, ResourceLocation[]> = {

@@ -1,5 +1,6 @@
 import { badRequest, repositoryNotFound } from './azureDevOpsErrors';
 import type { SimulatedIdentity } from './authentication';
+import type { DeploymentSettings } from './deployment';
 import {
   DEFAULT_PROJECT_UPDATE_TIME,
   type SimulatedOrganization,
@@ -24,6 +25,7 @@ export interface RouteContext {
   identity: SimulatedIdentity;
   /** When the request arrived, epoch ms from the simulator clock. */
   now: number;
+  deployment: DeploymentSettings;
 }
 
 export type RouteHandler = (context: RouteContext) => Reply;

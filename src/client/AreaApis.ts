@@ -1,9 +1,15 @@
 /**
  * The library's API clients, one per area (core, git, project analysis), each created once per
- * client so the OPTIONS discovery of its locations runs once. On Azure DevOps Services an area may
- * live on another host (`ResourceAreas`), so the base URL of each area is looked up first; through
- * a broker that lookup would answer the real host's URL and route requests around the broker, so
- * the broker URL is used as it is.
+ * client so the OPTIONS discovery of its locations runs once. On Azure DevOps Services
+ * `ResourceAreas` names the base URL each area lives on, so it is looked up first; Azure DevOps
+ * Server answers no areas, and every area stays on the configured URL.
+ *
+ * An area is only ever moved to another path of the configured origin. A `locationUrl` on another
+ * origin is ignored: the token is never sent to another host (`allowCrossOriginAuthentication` is
+ * off), so following it would fail every request as if the token were rejected, while the areas
+ * the module uses are served at the organization's own address on Services (recorded: core, git
+ * and projectanalysis all name `https://dev.azure.com/{org}/`). Through a broker the lookup is
+ * skipped altogether: it would name the real host and route requests around the broker.
  */
 import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
 import { CoreApi } from 'azure-devops-node-api/CoreApi';
@@ -103,6 +109,15 @@ export class AreaApis {
         throw errors.fromThrown(error, operation);
       });
     if (response.statusCode !== 200) throw errors.fromStatus(response, operation);
-    return dropByteOrderMarks(new ApiClass(response.url, handlers, webApi.options, webApi.userAgent));
+    const baseUrl = sameOrigin(response.url, webApi.serverUrl) ? response.url : webApi.serverUrl;
+    return dropByteOrderMarks(new ApiClass(baseUrl, handlers, webApi.options, webApi.userAgent));
+  }
+}
+
+function sameOrigin(url: string, reference: string): boolean {
+  try {
+    return new URL(url).origin === new URL(reference).origin;
+  } catch {
+    return false;
   }
 }

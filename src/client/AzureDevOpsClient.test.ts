@@ -29,7 +29,12 @@ const organization: SimulatedOrganization = {
           isFork: false,
           size: 1234,
           // 34 three-byte characters: 34 characters but 102 bytes.
-          files: { 'catalog-info.yaml': 'metadata:\n  name: storefront\n', 'euros.yaml': '€'.repeat(34), 'folder/inner.yaml': 'a: 1\n' },
+          files: {
+            'catalog-info.yaml': 'metadata:\n  name: storefront\n',
+            'euros.yaml': '€'.repeat(34),
+            'folder/inner.yaml': 'a: 1\n',
+            'catalog-info.txt': 'metadata:\n  name: as-text\n',
+          },
           commitId: '1'.repeat(40),
           lastPushDate: new Date('2026-01-01T00:00:00Z'),
         },
@@ -92,7 +97,7 @@ async function failureOf(promise: Promise<unknown>): Promise<AzureDevOpsError> {
 }
 
 describe('AzureDevOpsClient against the simulator', () => {
-  it('lists repositories organization-wide with explicit defaults, negotiating api-version 7.1', async () => {
+  it('lists repositories organization-wide with explicit defaults, asking api-version 7.2-preview.2', async () => {
     const client = await clientFor();
     const listing = await client.listRepositories();
     expect(listing.malformed).toEqual([]);
@@ -110,7 +115,7 @@ describe('AzureDevOpsClient against the simulator', () => {
     ]);
     expect(listing.repositories[1]).not.toHaveProperty('defaultBranch');
     const listingRequest = simulator.requests.find(request => request.route === 'repositories');
-    expect(listingRequest?.apiVersion).toBe('7.1');
+    expect(listingRequest?.apiVersion).toBe('7.2-preview.2');
     expect(listingRequest?.authorization).toBe(`Basic ${Buffer.from(`PAT:${TOKEN}`).toString('base64')}`);
   });
 
@@ -173,6 +178,12 @@ describe('AzureDevOpsClient against the simulator', () => {
   it('reads the error answer of a missing file whatever the file limit', async () => {
     const client = await clientFor();
     await expect(client.readFile({ ...storefront, path: '/nope.yaml', maxBytes: 1 })).resolves.toEqual({ kind: 'missing' });
+  });
+
+  it('reads a file whose extension makes the service answer text/plain though octet-stream was asked', async () => {
+    const result = await (await clientFor()).readFile({ ...storefront, path: 'catalog-info.txt' });
+    expect(result).toEqual({ kind: 'found', content: 'metadata:\n  name: as-text\n' });
+    expect(simulator.requests.at(-1)).toMatchObject({ route: 'items', status: 200 });
   });
 
   it('refuses an HTML page answered with 200 instead of the file', async () => {

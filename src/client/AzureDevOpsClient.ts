@@ -175,7 +175,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     }
     if (response.statusCode !== 200) throw this.#errors.fromStatus(response, operation);
     const contentType = headerValue(response.headers, 'content-type') ?? '';
-    if (!contentType.startsWith('application/octet-stream')) {
+    if (!isFileContentType(contentType)) {
       // A folder has no bytes: the service describes the item (a tree) in JSON instead.
       if (contentType.includes('json') && isFolderItem(response.body)) {
         throw this.#errors.create('invalidResponse', operation, `${path} is a folder, not a file`, 200);
@@ -215,6 +215,18 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       if (page.length < ACTIVITY_PAGE_SIZE) return changed;
     }
   }
+}
+
+/**
+ * Whether a 200 answer holds a file's bytes. The service sets the Content-Type from the file's
+ * extension, whatever Accept asked for, and narrows it to `text/plain`, `image/*`, `audio/*`,
+ * `video/*` or `application/octet-stream` (its `GetSafeResponseContentType`, decompiled Azure
+ * DevOps Server 2022), so a `.txt` catalog file comes back as `text/plain`. Anything else (JSON, an
+ * HTML page) is no file.
+ */
+function isFileContentType(contentType: string): boolean {
+  const mediaType = contentType.split(';')[0].trim().toLowerCase();
+  return mediaType === 'application/octet-stream' || mediaType === 'text/plain' || /^(image|audio|video)\//.test(mediaType);
 }
 
 function isFolderItem(body: string): boolean {

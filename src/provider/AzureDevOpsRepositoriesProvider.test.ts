@@ -405,9 +405,12 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     expect(component.locationKey).toBe('AzureDevOpsRepositoriesProvider:acme');
   });
 
-  it('emits an entity declared by two repositories once, from the first, with ingestEntities', async () => {
-    const fork = buildRepository({ id: 'repo-3', name: 'payments-api-fork', isFork: true });
-    const context = setup({ backstageCatalog: { ingestEntities: true } }, [withFile, fork]);
+  it.each([
+    ['the original listed first', 'original-first'],
+    ['the fork listed first', 'fork-first'],
+  ])('emits an entity declared by a repository and its fork once, from the original, with %s (ingestEntities)', async (_name, order) => {
+    const fork = buildRepository({ id: 'repo-3', name: 'a-payments-api-fork', isFork: true });
+    const context = setup({ backstageCatalog: { ingestEntities: true } }, order === 'fork-first' ? [fork, withFile] : [withFile, fork]);
     context.api.files.set(fork.id, buildCatalogFileYaml(buildCatalogDocument()));
     await context.provider.connect(context.connection);
     await sync(context);
@@ -416,7 +419,23 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     expect(components).toHaveLength(1);
     expect(components[0].entity.metadata.annotations['dev.azure.com/project-repo']).toBe('Payments/payments-api');
     expect(context.logger.warn).toHaveBeenCalledWith(
-      'Profile acme, project Payments, repository payments-api-fork, path catalog-info.yaml: component:default/payments-api not ingested: already emitted for project Payments, repository payments-api',
+      'Profile acme, project Payments, repository a-payments-api-fork, path catalog-info.yaml: component:default/payments-api not ingested: already emitted for project Payments, repository payments-api',
+    );
+  });
+
+  it('leaves an entity with the repository that emitted it when another file, listed first, declares it too (ingestEntities)', async () => {
+    // Listed first and first by name: without the last sync's holder, it would take the entity.
+    const copy = buildRepository({ id: 'repo-4', name: 'a-copy' });
+    const context = setup({ backstageCatalog: { ingestEntities: true } }, [copy, withFile]);
+    await context.provider.connect(context.connection);
+    await sync(context);
+    context.api.push(copy.id, buildCatalogFileYaml(buildCatalogDocument()));
+    await sync(context);
+
+    const components = mutationEntities(context.connection).filter(entity => (entity.kind as string) === 'Component');
+    expect(components.map(entity => entity.metadata.annotations?.['dev.azure.com/project-repo'])).toEqual(['Payments/payments-api']);
+    expect(context.logger.warn).toHaveBeenCalledWith(
+      'Profile acme, project Payments, repository a-copy, path catalog-info.yaml: component:default/payments-api not ingested: already emitted for project Payments, repository payments-api',
     );
   });
 

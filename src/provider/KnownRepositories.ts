@@ -113,6 +113,16 @@ export class KnownRepositories {
     return { kind: 'read', facts: outcome.facts };
   }
 
+  /**
+   * Which repository each ref was emitted for by the last sync, by repository id. Read it before
+   * settling this sync's outcomes, which replace what is remembered.
+   */
+  entityRefHolders(): Map<string, string> {
+    const holders = new Map<string, string>();
+    for (const [id, known] of this.#known) for (const ref of known.entityRefs ?? []) holders.set(ref, id);
+    return holders;
+  }
+
   /** Remembers the refs emitted for a settled repository, to remove them should it disappear. */
   recordEntityRefs(repositoryId: string, refs: string[]): void {
     const known = this.#known.get(repositoryId);

@@ -88,6 +88,7 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
   const refsByRepository = new Map<string, string[]>();
   const toIngest: Array<{ repository: AzureDevOpsRepository; outcome: Extract<KnownOutcome, { kind: 'read' }> }> = [];
 
+  const previousHolders = knownRepositories.entityRefHolders();
   const startedAt = options.now();
   const changed = await changeTracker.changedSinceLastSync({
     api,
@@ -152,8 +153,10 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
   }
 
   // After every Repository entity is known, so that no file, wherever it is listed, can take a
-  // repository's ref; between files, the first one listed keeps a ref (forks and copies share them).
-  for (const { repository, outcome } of toIngest) {
+  // repository's ref. A ref several files declare (forks and copies share them) stays with the
+  // repository that held it at the last sync, so a new file cannot take it; a new one goes to the
+  // first in a fixed order. Never the listing's order: Azure DevOps gives none to rely on.
+  const declaredFiles = [...toIngest].sort(byIngestPriority).map(({ repository, outcome }) => {
     const declared = declaredEntitiesFromCatalogFile(outcome.documents ?? [], {
       repository,
       profile,
@@ -161,16 +164,23 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     });
     const where = describeCatalogFile(profile, repository);
     for (const warning of declared.warnings) logger.warn(`${where}: ${warning}`);
-    for (const entity of declared.entities) {
-      const ref = stringifyEntityRef(entity);
-      const holder = heldRefs.get(ref);
-      if (holder) {
-        logger.warn(`${where}: ${ref} not ingested: already emitted for ${holder}`);
-        continue;
+    return { repository, where, entities: declared.entities.map(entity => ({ entity, ref: stringifyEntityRef(entity) })) };
+  });
+  const ingestedBy = new Map<string, string>();
+  for (const heldLastTime of [true, false]) {
+    for (const { repository, where, entities: declared } of declaredFiles) {
+      for (const { entity, ref } of declared) {
+        if ((previousHolders.get(ref) === repository.id) !== heldLastTime || ingestedBy.get(ref) === repository.id) continue;
+        const holder = heldRefs.get(ref);
+        if (holder) {
+          logger.warn(`${where}: ${ref} not ingested: already emitted for ${holder}`);
+          continue;
+        }
+        heldRefs.set(ref, holderOf(repository));
+        ingestedBy.set(ref, repository.id);
+        refsByRepository.get(repository.id)?.push(ref);
+        entities.push({ entity, locationKey });
       }
-      heldRefs.set(ref, holderOf(repository));
-      refsByRepository.get(repository.id)?.push(ref);
-      entities.push({ entity, locationKey });
     }
   }
 
@@ -192,6 +202,20 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     removed,
     stats: { ...stats, ...(requests ? { requests } : {}) },
   };
+}
+
+/** Originals before forks, which copy their parent's files; then by project and repository name. */
+function byIngestPriority(a: { repository: AzureDevOpsRepository }, b: { repository: AzureDevOpsRepository }): number {
+  if (a.repository.isFork !== b.repository.isFork) return a.repository.isFork ? 1 : -1;
+  return (
+    compareText(a.repository.project.name, b.repository.project.name) ||
+    compareText(a.repository.name, b.repository.name) ||
+    compareText(a.repository.id, b.repository.id)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Whose an emitted ref is, in a warning about a file that claims it too. */

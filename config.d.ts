@@ -48,9 +48,9 @@ interface AzureDevOpsRepositoriesProfileConfig {
   /** Retries of one request after a transient failure (429, 5xx, timeout), from 0 to 10. Defaults to 4. */
   maxRetries?: number;
   /**
-   * Longest wait, in seconds, that Azure DevOps may ask for with `Retry-After` or
-   * `X-RateLimit-Delay`, from 1 to 3600; a longer one stops the sync without changes, and the next
-   * sync tries again. Must be shorter than `schedule.timeout`. Defaults to 300, or half the
+   * Longest wait, in seconds, that Azure DevOps may ask for with `Retry-After`, from 1 to 3600; a
+   * longer one stops the sync without changes, and the next sync tries again. Pacing on
+   * `X-RateLimit-Remaining` never waits longer than this (nor 30 s) at a time. Must be shorter than `schedule.timeout`. Defaults to 300, or half the
    * schedule's timeout when that is shorter.
    */
   maxRetryAfterSeconds?: number;

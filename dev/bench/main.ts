@@ -19,7 +19,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --throttle           run under the simulator's throttling (a request budget per window)
   --budget <n>         throttling: requests per window (default 400)
   --window <s>         throttling: window in seconds (default 5)
-  --retry-after <s>    throttling: Retry-After in whole seconds (default 2)
+  --retry-after <s>    throttling: Retry-After of a 429, in whole seconds (default 2)
+  --delayed <n>        throttling: requests past the budget the server delays instead of
+                       refusing, per window (default 0: refused with 429 at once)
+  --delay <ms>         throttling: how long the server holds each of those (default 500)
   --catalog            also feed the repositories into a real catalog (SQLite in memory) and
                        compare with a trivial provider of as many plain entities
   --json               print one JSON object as the last line
@@ -53,6 +56,8 @@ function readOptions(): Options | undefined {
       budget: { type: 'string' },
       window: { type: 'string' },
       'retry-after': { type: 'string' },
+      delayed: { type: 'string' },
+      delay: { type: 'string' },
       catalog: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -80,6 +85,7 @@ function readOptions(): Options | undefined {
           budget: number('budget', 400),
           windowMs: number('window', 5) * 1000,
           retryAfterSeconds: number('retry-after', 2),
+          ...(number('delayed', 0) > 0 ? { delay: { requests: number('delayed', 0), ms: number('delay', 500) } } : {}),
           // A request sent before the client could read a 429 already on its way is not early.
           inFlightAllowanceMs: 100,
         }
@@ -102,7 +108,9 @@ function printSync(options: Options, result: SyncBenchResult): void {
     `\n${options.repos} repositories in ${options.projects} projects, ${options.withFile * 100}% with catalog-info.yaml, ` +
       `latency ${options.latencyMs} ms, concurrency ${result.concurrency}` +
       (options.throttle
-        ? `, throttled at ${options.throttle.budget} requests per ${options.throttle.windowMs / 1000} s (Retry-After ${options.throttle.retryAfterSeconds} s)`
+        ? `, throttled at ${options.throttle.budget} requests per ${options.throttle.windowMs / 1000} s (Retry-After ${options.throttle.retryAfterSeconds} s` +
+          (options.throttle.delay ? `; ${options.throttle.delay.requests} more delayed ${options.throttle.delay.ms} ms each` : '') +
+          ')'
         : ''),
   );
   console.log(
@@ -137,7 +145,7 @@ function printSync(options: Options, result: SyncBenchResult): void {
   }
   console.log(
     `  peak RSS ${result.peakRssMb} MB (${result.baselineRssMb} MB before the first pass), peak V8 heap in use ${result.peakHeapMb} MB; ${result.warnings} warnings, ${result.errors} errors logged` +
-      (options.throttle ? `; simulator: ${result.throttle.throttled} requests throttled (429), ${result.throttle.earlyRequests} early` : ''),
+      (options.throttle ? `; simulator: ${result.throttle.throttled} requests throttled (429), ${result.throttle.delayed} delayed, ${result.throttle.earlyRequests} early` : ''),
   );
   for (const line of result.firstProblems) console.log(`  ${line}`);
 }

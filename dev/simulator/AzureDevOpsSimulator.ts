@@ -267,7 +267,7 @@ export class AzureDevOpsSimulator {
   }
 
   throttleStats(): ThrottleStats {
-    return this.#throttle?.stats() ?? { throttled: 0, earlyRequests: 0 };
+    return this.#throttle?.stats() ?? { throttled: 0, delayed: 0, earlyRequests: 0 };
   }
 
   get requests(): readonly RecordedRequest[] {

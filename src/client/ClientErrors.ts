@@ -113,7 +113,7 @@ export class ClientErrors {
       return this.create(
         'throttledTooLong',
         operation,
-        `Azure DevOps asked to wait ${Math.ceil(error.waitMs / 1000)} s more (Retry-After or X-RateLimit-Delay), longer than maxRetryAfterSeconds (${Math.round(error.maxWaitMs / 1000)} s); nothing more is sent until then`,
+        `Azure DevOps asked to wait ${Math.ceil(error.waitMs / 1000)} s more (Retry-After), longer than maxRetryAfterSeconds (${Math.round(error.maxWaitMs / 1000)} s); nothing more is sent until then`,
       );
     }
     const fault = transportFault(error);

@@ -65,8 +65,6 @@ describe('RequestGate', () => {
     ['Retry-After in seconds', { 'retry-after': '2' }, 2_000],
     ['Retry-After in fractional seconds, rounded up to the millisecond', { 'retry-after': '0.5' }, 500],
     ['Retry-After as an HTTP date', { 'retry-after': new Date(T0 + 3_000).toUTCString() }, 3_000],
-    ['X-RateLimit-Delay', { 'x-ratelimit-delay': '1.5' }, 1_500],
-    ['the longer of both', { 'retry-after': '1', 'x-ratelimit-delay': '4' }, 4_000],
   ])('pauses every request of the profile after %s, even on a 200', async (_name, headers, pauseMs) => {
     const gate = new RequestGate({ concurrency: 4, maxRetries: 0 });
     const { request, starts } = recorder();
@@ -79,11 +77,46 @@ describe('RequestGate', () => {
     expect(starts).toEqual([T0, T0 + pauseMs]);
   });
 
+  it('does not wait again for the delay the server already applied (X-RateLimit-Delay)', async () => {
+    const gate = new RequestGate({ concurrency: 1, maxRetries: 0 });
+    const { request, starts } = recorder();
+    await gate.run(request(() => ok({ 'x-ratelimit-delay': '4.000' })), NEVER_RETRY);
+    await gate.run(request(() => ok()), NEVER_RETRY);
+    expect(starts).toEqual([T0, T0]);
+  });
+
+  it('spaces the profile\'s requests out while X-RateLimit-Remaining and -Reset come, until they stop', async () => {
+    const gate = new RequestGate({ concurrency: 4, maxRetries: 0 });
+    const { request, starts } = recorder();
+    const resetAt = String((T0 + 10_000) / 1000);
+    await gate.run(request(() => ok({ 'x-ratelimit-remaining': '2', 'x-ratelimit-reset': resetAt })), NEVER_RETRY);
+    const next = [
+      gate.run(request(() => ok({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': resetAt })), NEVER_RETRY),
+      gate.run(request(() => ok()), NEVER_RETRY),
+      gate.run(request(() => ok()), NEVER_RETRY),
+    ];
+    await jest.advanceTimersByTimeAsync(20_000);
+    await Promise.all(next);
+    // 2 left for 10 s, then 1 left for the 5 s still to the reset; after it, no headers: no pacing.
+    expect(starts).toEqual([T0, T0 + 5_000, T0 + 10_000, T0 + 10_000]);
+  });
+
+  it('paces at most 30 s at a time and never fails a request for it, whatever the reset', async () => {
+    const gate = new RequestGate({ concurrency: 1, maxRetries: 0, maxWaitMs: 60_000 });
+    const { request, starts } = recorder();
+    const exhausted = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((T0 + 3_600_000) / 1000) };
+    await gate.run(request(() => ok(exhausted)), NEVER_RETRY);
+    const next = gate.run(request(() => ok()), NEVER_RETRY);
+    await jest.advanceTimersByTimeAsync(30_000);
+    await expect(next).resolves.toEqual(ok());
+    expect(starts).toEqual([T0, T0 + 30_000]);
+  });
+
   it('ignores an HTTP date in the past and a header that is not a delay', async () => {
     const gate = new RequestGate({ concurrency: 1, maxRetries: 0 });
     const { request, starts } = recorder();
     await gate.run(request(() => ok({ 'retry-after': new Date(T0 - 60_000).toUTCString() })), NEVER_RETRY);
-    await gate.run(request(() => ok({ 'retry-after': 'soon', 'x-ratelimit-delay': '-1' })), NEVER_RETRY);
+    await gate.run(request(() => ok({ 'retry-after': 'soon' })), NEVER_RETRY);
     await gate.run(request(() => ok()), NEVER_RETRY);
     expect(starts).toEqual([T0, T0, T0]);
   });

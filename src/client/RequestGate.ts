@@ -5,8 +5,12 @@
  * milliseconds, so its own retries are switched off and this gate does the job instead:
  *
  * - at most `concurrency` requests of the profile are in flight at once;
- * - a `Retry-After` (on any status, Azure DevOps also sends it on 200) or `X-RateLimit-Delay`
- *   pauses every request of the profile, not just the one that got it: the budget is per identity;
+ * - a `Retry-After` (on any status: Azure DevOps also sends it on a 200 it delayed) pauses every
+ *   request of the profile, not just the one that got it: the budget is per identity;
+ * - `X-RateLimit-Delay` pauses nothing: it says how long the server already held that request,
+ *   and waiting that long again would wait twice;
+ * - while `X-RateLimit-Remaining` and `-Reset` come, requests are spaced out so the profile does
+ *   not spend its remaining budget before the reset (see {@link RateLimitPacer});
  * - 429, 5xx, timeouts and network faults are retried a bounded number of times, after the
  *   server's `Retry-After` or, without one, an exponential backoff with jitter.
  *
@@ -14,6 +18,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { headerValue } from './headerValue';
+import { RateLimitPacer } from './RateLimitPacer';
 
 /** The parts of an HTTP answer the gate needs to decide on waiting and retrying. */
 export interface GateResponse {
@@ -29,9 +34,10 @@ export interface RequestGateOptions {
   /** Backoff before the first retry when the server names no delay; doubles per retry. */
   baseBackoffMs?: number;
   /**
-   * Longest wait the server may ask for (`Retry-After`, `X-RateLimit-Delay`). A request that would
-   * have to wait longer is not sent: it fails with {@link ThrottleWaitTooLongError}, so a sync ends
-   * cleanly instead of outliving its schedule's timeout. Defaults to 5 minutes.
+   * Longest `Retry-After` the server may ask for. A request that would have to wait longer is not
+   * sent: it fails with {@link ThrottleWaitTooLongError}, so a sync ends cleanly instead of
+   * outliving its schedule's timeout. Also caps one pacing wait, which never fails a request.
+   * Defaults to 5 minutes.
    */
   maxWaitMs?: number;
 }
@@ -69,6 +75,7 @@ export class RequestGate {
   readonly #baseBackoffMs: number;
   readonly #maxWaitMs: number;
   readonly #waiting: Array<() => void> = [];
+  readonly #pacer: RateLimitPacer;
   #inFlight = 0;
   #pausedUntil = 0;
   readonly stats: RequestGateStats = { requests: 0, retries: 0 };
@@ -78,6 +85,7 @@ export class RequestGate {
     this.#maxRetries = Math.max(0, options.maxRetries);
     this.#baseBackoffMs = options.baseBackoffMs ?? 500;
     this.#maxWaitMs = options.maxWaitMs ?? 5 * 60_000;
+    this.#pacer = new RateLimitPacer({ maxWaitMs: this.#maxWaitMs });
   }
 
   /**
@@ -92,7 +100,8 @@ export class RequestGate {
     await this.#acquire();
     try {
       for (let attempt = 0; ; attempt++) {
-        await this.#waitForPause();
+        await this.#waitForTurn();
+        const ticket = this.#pacer.sent(Date.now());
         this.stats.requests++;
         let response: T;
         try {
@@ -103,39 +112,40 @@ export class RequestGate {
           await sleep(this.#backoffMs(attempt));
           continue;
         }
-        const serverDelayMs = this.#observe(response.headers);
+        this.#pacer.observe(response.headers, ticket, Date.now());
+        const retryAfterMs = this.#observeRetryAfter(response.headers);
         if (!RETRYABLE_STATUS.has(response.statusCode) || attempt >= this.#maxRetries) {
           return response;
         }
         this.stats.retries++;
-        // With a server-named delay the profile-wide pause set by #observe does the waiting.
-        if (serverDelayMs === undefined) await sleep(this.#backoffMs(attempt));
+        // With a Retry-After the profile-wide pause it set does the waiting.
+        if (retryAfterMs === undefined) await sleep(this.#backoffMs(attempt));
       }
     } finally {
       this.#release();
     }
   }
 
-  /** Reads the throttling headers and pauses the whole profile; returns the delay named, if any. */
-  #observe(headers: IncomingHttpHeaders): number | undefined {
+  /** Pauses the whole profile for a `Retry-After`; returns the wait it names, if any. */
+  #observeRetryAfter(headers: IncomingHttpHeaders): number | undefined {
     const retryAfterMs = retryAfterToMs(headerValue(headers, 'retry-after'), Date.now());
-    const rateLimitDelayMs = secondsToMs(headerValue(headers, 'x-ratelimit-delay'));
-    const delayMs = maxDefined(retryAfterMs, rateLimitDelayMs);
-    if (delayMs !== undefined) {
+    if (retryAfterMs !== undefined) {
       // The whole wait is kept, even past maxWaitMs: the server's budget is what it is, and a
       // request sent early would only be refused again.
-      this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delayMs);
+      this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + retryAfterMs);
     }
-    return delayMs;
+    return retryAfterMs;
   }
 
-  async #waitForPause(): Promise<void> {
-    // Loop: another request may extend the pause while this one sleeps.
+  /** Waits out the profile's pause, then its pacing. */
+  async #waitForTurn(): Promise<void> {
+    // Loop: another request may extend the pause, or be sent first, while this one sleeps.
     for (;;) {
-      const remaining = this.#pausedUntil - Date.now();
-      if (remaining <= 0) return;
-      if (remaining > this.#maxWaitMs) throw new ThrottleWaitTooLongError(remaining, this.#maxWaitMs);
-      await sleep(remaining);
+      const paused = this.#pausedUntil - Date.now();
+      if (paused > this.#maxWaitMs) throw new ThrottleWaitTooLongError(paused, this.#maxWaitMs);
+      const wait = paused > 0 ? paused : this.#pacer.waitMs(Date.now());
+      if (wait <= 0) return;
+      await sleep(wait);
     }
   }
 
@@ -177,10 +187,4 @@ function retryAfterToMs(value: string | undefined, now: number): number | undefi
   if (fromSeconds !== undefined || value === undefined) return fromSeconds;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.max(a, b);
 }

@@ -92,7 +92,7 @@ export interface ProfileConfig {
   requestTimeoutMs: number;
   /** Retries of one request after a transient failure (429, 5xx, timeout, network). */
   maxRetries: number;
-  /** Longest `Retry-After` or `X-RateLimit-Delay` waited out; a longer one stops the sync. */
+  /** Longest `Retry-After` waited out (a longer one stops the sync); also caps one pacing wait. */
   maxRetryAfterMs: number;
   /**
    * The largest share (in percent) of the profile's entities one sync may remove at once, when

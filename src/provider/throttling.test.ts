@@ -1,7 +1,8 @@
 /**
  * A whole sync under throttling, through the real provider, client and request gate against the
- * simulator's request budget: every repository is read, and no request is sent while a
- * Retry-After holds.
+ * simulator's request budget: every repository is read, no request is sent while a Retry-After
+ * holds, and the module paces itself on X-RateLimit-Remaining so that it is not refused at all
+ * when it hears of the low budget early enough.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
@@ -58,10 +59,11 @@ const logger: LoggerService = {
   child: () => logger,
 };
 
-async function syncUnderThrottling(createApi?: AzureDevOpsApiFactory) {
+async function syncUnderThrottling(options: { throttle?: ThrottleOptions; createApi?: AzureDevOpsApiFactory } = {}) {
+  const { throttle = THROTTLE, createApi } = options;
   const organization = generateOrganization({ name: 'throttled', repos: REPOSITORIES, projects: 3, withFile: 0.4, seed: 5 });
   // Latency spreads the requests out, as on a real network.
-  const simulator = await AzureDevOpsSimulator.start({ organizations: [organization], latencyMs: 20, throttle: THROTTLE });
+  const simulator = await AzureDevOpsSimulator.start({ organizations: [organization], latencyMs: 20, throttle });
   try {
     const [profile] = readProfileConfigs(
       new ConfigReader({
@@ -89,6 +91,7 @@ async function syncUnderThrottling(createApi?: AzureDevOpsApiFactory) {
 
 describe('a sync under throttling', () => {
   it('reads every repository and sends nothing while a Retry-After holds', async () => {
+    // Warned only 5 requests before the budget is spent, with 8 in flight: refused now and then.
     const { result, throttle, statuses } = await syncUnderThrottling();
 
     expect(result.mutation).toBe('full');
@@ -101,14 +104,38 @@ describe('a sync under throttling', () => {
     expect(throttle.earlyRequests).toBe(0);
   });
 
+  it('is never refused when warned of the low budget more requests ahead than it has in flight', async () => {
+    // Warnings come below a quarter of the budget: 10 requests ahead, 8 in flight. The ~64
+    // requests of the sync are more than the budget of 40, so without pacing some would be refused.
+    const { result, throttle } = await syncUnderThrottling({ throttle: { ...THROTTLE, budget: 40 } });
+
+    expect(result.entities).toHaveLength(REPOSITORIES);
+    expect(result.stats.requests?.requests).toBeGreaterThan(40);
+    expect(throttle).toEqual({ throttled: 0, delayed: 0, earlyRequests: 0 });
+  });
+
+  it('takes delayed answers as they come and honours their Retry-After', async () => {
+    // Past the budget the server holds requests itself and answers 200 with Retry-After, before it
+    // refuses any: the module waits for that Retry-After (the delay itself is not waited again:
+    // see RequestGate.test.ts).
+    const { result, throttle } = await syncUnderThrottling({ throttle: { ...THROTTLE, delay: { ms: 50, requests: 1000 } } });
+
+    expect(result.entities).toHaveLength(REPOSITORIES);
+    expect(result.stats.failed).toBe(0);
+    expect(throttle.delayed).toBeGreaterThan(0);
+    expect(throttle.throttled).toBe(0);
+    expect(throttle.earlyRequests).toBe(0);
+  });
+
   it('would count early requests from a client that ignores Retry-After', async () => {
     // The same client behind a gate that sends at once and never waits: the allowance above does not hide that.
-    const { result, throttle } = await syncUnderThrottling(profile =>
-      AzureDevOpsClient.create({
-        profile,
-        gate: new ImpatientGate({ concurrency: profile.concurrency, maxRetries: profile.maxRetries }),
-      }),
-    );
+    const { result, throttle } = await syncUnderThrottling({
+      createApi: profile =>
+        AzureDevOpsClient.create({
+          profile,
+          gate: new ImpatientGate({ concurrency: profile.concurrency, maxRetries: profile.maxRetries }),
+        }),
+    });
 
     expect(throttle.earlyRequests).toBeGreaterThan(10);
     expect(result.stats.failed).toBeGreaterThan(0);

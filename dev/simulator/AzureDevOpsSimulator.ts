@@ -11,9 +11,10 @@ import {
   type AuthFailureMode,
   type SimulatedIdentity,
 } from './authentication';
-import { brokerBlockedReply, matchesAcceptRule, type BrokerAcceptRule } from './brokerAcceptRules';
+import { brokerBlockedReply, brokerClientUrl, matchesAcceptRule, type BrokerAcceptRule } from './brokerAcceptRules';
+import { paddedJsonSlices, stringSlices, writeSlices } from './bodySlices';
 import { errorReply, organizationNotFound, projectNotFound, routeNotFound } from './azureDevOpsErrors';
-import type { Deployment, DeploymentSettings } from './deployment';
+import type { DeploymentSettings } from './deployment';
 import { areaOptions, connectionData, project, projects, resourceAreas } from './coreRoutes';
 import { faultAction, FaultRegistry, type Fault, type FaultAction, type FaultSubject } from './faults';
 import { branchStats, commits, refs, repositories, repository } from './gitRoutes';
@@ -30,67 +31,12 @@ import { activityMetrics, languageMetrics } from './projectAnalysisRoutes';
 import { JSON_CONTENT_TYPE, withByteOrderMark, type Reply } from './reply';
 import { parseRequestTarget, type RequestTarget, type RouteName } from './requestTarget';
 import { ResourceUrls, type Outcome, type RouteHandler } from './routeContext';
+import { RequestLog, type MutableRecordedRequest, type RecordedRequest } from './RequestLog';
+import type { AzureDevOpsSimulatorOptions } from './simulatorOptions';
 import { ThrottleBudget, type ThrottleOptions, type ThrottleStats } from './ThrottleBudget';
 
-export interface AzureDevOpsSimulatorOptions {
-  /** Copied at start; read and change the live state with {@link AzureDevOpsSimulator.organization}. */
-  organizations: SimulatedOrganization[];
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  /** Accepted PATs. Defaults to `['sim-token']`. */
-  tokens?: string[];
-  /**
-   * PATs past their expiry date, answered with 401 `AccessCheckException` whatever `authFailure`
-   * says; a broker token here stands for the PAT the broker adds having expired.
-   */
-  expiredTokens?: string[];
-  /** Accepted tokens of `/broker/{brokerToken}/{organization}/…` URLs. */
-  brokerTokens?: string[];
-  /**
-   * The broker client's accept rules: a broker request no rule allows is answered by the broker
-   * itself with 401 "blocked" and never reaches Azure DevOps. Absent, every request passes.
-   */
-  brokerAcceptRules?: BrokerAcceptRule[];
-  /** Added to every answer. */
-  latencyMs?: number;
-  /** How an unknown or missing PAT is answered. Defaults to `'203'`. */
-  authFailure?: AuthFailureMode;
-  throttle?: ThrottleOptions;
-  /**
-   * Announce further project pages in `x-ms-continuationtoken`. Some Azure DevOps Server versions
-   * never send it, so clients must page on with `$skip`. Defaults to true.
-   */
-  continuationTokens?: boolean;
-  /** Keep {@link AzureDevOpsSimulator.requests}; turn off for long benchmarks. Defaults to true. */
-  recordRequests?: boolean;
-  /** Time source for throttling and pushes, so tests can move time without sleeping. Defaults to `Date.now`. */
-  clock?: () => number;
-  /** Which Azure DevOps to answer as (see {@link Deployment}). Defaults to `'services'`, what most users run. */
-  deployment?: Deployment;
-  /** See {@link DeploymentSettings.resourceAreaHost}. */
-  resourceAreaHost?: string;
-}
-
-/** One request as the simulator saw it. */
-export interface RecordedRequest {
-  readonly method: string;
-  /** Path without the query, as sent (URL-encoded). */
-  readonly path: string;
-  readonly route: RouteName;
-  readonly organization?: string;
-  /** The decoded project segment before `_apis`, when there was one. */
-  readonly project?: string;
-  readonly query: Readonly<Record<string, string>>;
-  /** 0 while unanswered, and for requests that were reset or left hanging. */
-  readonly status: number;
-  readonly authorization?: string;
-  /** From `Accept: …;api-version=` or the `api-version` query parameter. */
-  readonly apiVersion?: string;
-  /** Arrival, epoch ms from the simulator clock. */
-  readonly time: number;
-}
-
-type MutableRecordedRequest = { -readonly [Key in keyof RecordedRequest]: RecordedRequest[Key] };
+export type { AzureDevOpsSimulatorOptions } from './simulatorOptions';
+export type { RecordedRequest } from './RequestLog';
 
 const ROUTES: Record<Exclude<RouteName, 'unknown'>, RouteHandler> = {
   location: areaOptions,
@@ -129,8 +75,7 @@ export class AzureDevOpsSimulator {
   readonly #faults = new FaultRegistry();
   readonly #clock: () => number;
   readonly #sleepers = new Map<NodeJS.Timeout, () => void>();
-  readonly #requests: MutableRecordedRequest[] = [];
-  readonly #recordRequests: boolean;
+  readonly #log: RequestLog;
   readonly #deployment: DeploymentSettings;
   #tokens: Set<string>;
   #expiredTokens: Set<string>;
@@ -153,7 +98,7 @@ export class AzureDevOpsSimulator {
     this.#latencyMs = options.latencyMs ?? 0;
     this.#authFailure = options.authFailure ?? '203';
     this.#continuationTokens = options.continuationTokens ?? true;
-    this.#recordRequests = options.recordRequests ?? true;
+    this.#log = new RequestLog({ keep: options.recordRequests ?? true, clock: this.#clock });
     this.#deployment = { deployment: options.deployment ?? 'services', resourceAreaHost: options.resourceAreaHost };
     this.setThrottle(options.throttle);
     this.#server = createServer((request, response) => void this.#handle(request, response));
@@ -271,16 +216,15 @@ export class AzureDevOpsSimulator {
   }
 
   get requests(): readonly RecordedRequest[] {
-    return this.#requests;
+    return this.#log.requests;
   }
 
   resetRequests(): void {
-    this.#requests.length = 0;
+    this.#log.reset();
   }
 
   countRequests(route?: RouteName): number {
-    if (route === undefined) return this.#requests.length;
-    return this.#requests.filter(request => request.route === route).length;
+    return this.#log.count(route);
   }
 
   /** Closes the server and every open socket (hanging requests included). Safe to call twice. */
@@ -312,7 +256,7 @@ export class AzureDevOpsSimulator {
     const url = new URL(request.url ?? '/', this.#url);
     const method = (request.method ?? 'GET').toUpperCase();
     const target = parseRequestTarget(method, url.pathname);
-    const record = this.#record(request, method, url, target);
+    const record = this.#log.record(request, method, url, target);
     try {
       await this.#sleep(this.#latencyMs);
       if (this.#stopping) return;
@@ -465,25 +409,6 @@ export class AzureDevOpsSimulator {
     return { organization, project, subject };
   }
 
-  #record(request: IncomingMessage, method: string, url: URL, target: RequestTarget): MutableRecordedRequest {
-    const record: MutableRecordedRequest = {
-      method,
-      path: url.pathname,
-      route: target.route,
-      query: Object.fromEntries(url.searchParams),
-      status: 0,
-      time: this.#clock(),
-    };
-    if (target.organization !== undefined) record.organization = target.organization;
-    if (target.project !== undefined) record.project = target.project;
-    if (request.headers.authorization !== undefined) record.authorization = request.headers.authorization;
-    const apiVersion =
-      /api-version=([^;,\s]+)/i.exec(request.headers.accept ?? '')?.[1] ?? url.searchParams.get('api-version');
-    if (apiVersion) record.apiVersion = apiVersion;
-    if (this.#recordRequests) this.#requests.push(record);
-    return record;
-  }
-
   /**
    * Does nothing once the simulator stops: its sockets are gone. The body goes out in slices, so a
    * file of a hundred megabytes is never copied whole into a buffer; a client that hangs up
@@ -516,65 +441,4 @@ export class AzureDevOpsSimulator {
       this.#sleepers.set(timer, resolve);
     });
   }
-}
-
-/**
- * The URL as the broker client sees it: the broker server strips `/broker/{token}` before
- * forwarding. Other URLs are returned as they are.
- */
-function brokerClientUrl(url: URL): string {
-  const path = /^\/broker\/[^/]+(\/.*)?$/i.exec(url.pathname)?.[1] ?? url.pathname;
-  return `${path || '/'}${url.search}`;
-}
-
-/** What one `write` hands the socket; small enough that a slow reader holds little. */
-const SLICE_CHARS = 64 * 1024;
-
-/** Writes each slice as the socket drains, and stops when the client hangs up. */
-async function writeSlices(response: ServerResponse, slices: Iterable<Buffer>): Promise<void> {
-  // A client that hangs up mid-body is expected here, not a simulator failure.
-  response.on('error', () => undefined);
-  for (const slice of slices) {
-    if (response.destroyed) return;
-    if (!response.write(slice) && !(await drainedOrClosed(response))) return;
-  }
-  response.end();
-}
-
-/** True once the socket takes more, false when the client hung up; leaves no listener behind. */
-function drainedOrClosed(response: ServerResponse): Promise<boolean> {
-  return new Promise(resolve => {
-    const settle = (drained: boolean) => () => {
-      response.off('drain', onDrain);
-      response.off('close', onClose);
-      resolve(drained);
-    };
-    const onDrain = settle(true);
-    const onClose = settle(false);
-    response.on('drain', onDrain);
-    response.on('close', onClose);
-  });
-}
-
-/** UTF-8 slices of a string, never splitting a surrogate pair. */
-function* stringSlices(body: string): Generator<Buffer> {
-  for (let start = 0; start < body.length; ) {
-    let end = Math.min(start + SLICE_CHARS, body.length);
-    const last = body.charCodeAt(end - 1);
-    if (end < body.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    yield Buffer.from(body.slice(start, end), 'utf8');
-    start = end;
-  }
-}
-
-/** `{"count":0,"value":[]}` with whitespace inside the list, `bytes` long in all. */
-function* paddedJsonSlices(bytes: number): Generator<Buffer> {
-  const head = Buffer.from('{"count":0,"value":[');
-  const tail = Buffer.from(']}');
-  const padding = Buffer.alloc(SLICE_CHARS, ' ');
-  yield head;
-  for (let left = bytes - head.length - tail.length; left > 0; left -= padding.length) {
-    yield left >= padding.length ? padding : padding.subarray(0, left);
-  }
-  yield tail;
 }

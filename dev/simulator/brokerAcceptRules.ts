@@ -59,3 +59,12 @@ function globExpression(glob: string): RegExp {
   }
   return new RegExp(`^${source}$`);
 }
+
+/**
+ * The URL as the broker client sees it: the broker server strips `/broker/{token}` before
+ * forwarding. Other URLs are returned as they are.
+ */
+export function brokerClientUrl(url: URL): string {
+  const path = /^\/broker\/[^/]+(\/.*)?$/i.exec(url.pathname)?.[1] ?? url.pathname;
+  return `${path || '/'}${url.search}`;
+}

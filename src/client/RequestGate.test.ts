@@ -85,20 +85,39 @@ describe('RequestGate', () => {
     expect(starts).toEqual([T0, T0]);
   });
 
-  it('spaces the profile\'s requests out while X-RateLimit-Remaining and -Reset come, until they stop', async () => {
+  it('sends what the rate-limit headers leave room for, then as its own requests leave the window, until the headers stop', async () => {
     const gate = new RequestGate({ concurrency: 4, maxRetries: 0 });
     const { request, starts } = recorder();
-    const resetAt = String((T0 + 10_000) / 1000);
-    await gate.run(request(() => ok({ 'x-ratelimit-remaining': '2', 'x-ratelimit-reset': resetAt })), NEVER_RETRY);
+    // A 5 s window: the reset is the newest request's time plus 5 s.
+    const resetAt = String((T0 + 6_000) / 1000);
+    await gate.run(request(() => ok()), NEVER_RETRY);
+    await jest.advanceTimersByTimeAsync(1_000);
+    await gate.run(request(() => ok({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': resetAt })), NEVER_RETRY);
+    // Started in the same tick: only one of them may take the one unit left.
     const next = [
-      gate.run(request(() => ok({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': resetAt })), NEVER_RETRY),
+      gate.run(request(() => ok({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetAt })), NEVER_RETRY),
       gate.run(request(() => ok()), NEVER_RETRY),
       gate.run(request(() => ok()), NEVER_RETRY),
     ];
-    await jest.advanceTimersByTimeAsync(20_000);
+    await jest.advanceTimersByTimeAsync(10_000);
     await Promise.all(next);
-    // 2 left for 10 s, then 1 left for the 5 s still to the reset; after it, no headers: no pacing.
-    expect(starts).toEqual([T0, T0 + 5_000, T0 + 10_000, T0 + 10_000]);
+    // The next one goes when the first request leaves the window, 5 s after its answer; its answer
+    // has no headers: no more pacing.
+    expect(starts).toEqual([T0, T0 + 1_000, T0 + 1_000, T0 + 5_000, T0 + 5_000]);
+  });
+
+  it('tells the pacer of a request that failed without an answer, so that it can leave the window', async () => {
+    const gate = new RequestGate({ concurrency: 1, maxRetries: 0 });
+    const { request, starts } = recorder();
+    await expect(gate.run(request(() => Promise.reject(new Error('socket hang up'))), NEVER_RETRY)).rejects.toThrow();
+    await jest.advanceTimersByTimeAsync(1_000);
+    const exhausted = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((T0 + 6_000) / 1000) };
+    await gate.run(request(() => ok(exhausted)), NEVER_RETRY);
+    const next = gate.run(request(() => ok()), NEVER_RETRY);
+    await jest.advanceTimersByTimeAsync(10_000);
+    await next;
+    // Not at the reset (T0 + 6 s): the failed request left the window 5 s after it failed.
+    expect(starts).toEqual([T0, T0 + 1_000, T0 + 5_000]);
   });
 
   it('paces at most 30 s at a time and never fails a request for it, whatever the reset', async () => {

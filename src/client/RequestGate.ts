@@ -100,13 +100,13 @@ export class RequestGate {
     await this.#acquire();
     try {
       for (let attempt = 0; ; attempt++) {
-        await this.#waitForTurn();
-        const ticket = this.#pacer.sent(Date.now());
+        const ticket = await this.#waitForTurn();
         this.stats.requests++;
         let response: T;
         try {
           response = await request();
         } catch (error) {
+          this.#pacer.observe(undefined, ticket, Date.now());
           if (attempt >= this.#maxRetries || !isRetryableError(error)) throw error;
           this.stats.retries++;
           await sleep(this.#backoffMs(attempt));
@@ -137,14 +137,16 @@ export class RequestGate {
     return retryAfterMs;
   }
 
-  /** Waits out the profile's pause, then its pacing. */
-  async #waitForTurn(): Promise<void> {
+  /** Waits out the profile's pause, then its pacing; returns the pacer's ticket for the request. */
+  async #waitForTurn(): Promise<number> {
     // Loop: another request may extend the pause, or be sent first, while this one sleeps.
     for (;;) {
       const paused = this.#pausedUntil - Date.now();
       if (paused > this.#maxWaitMs) throw new ThrottleWaitTooLongError(paused, this.#maxWaitMs);
       const wait = paused > 0 ? paused : this.#pacer.waitMs(Date.now());
-      if (wait <= 0) return;
+      // Counted as sent at once: requests whose turns are decided in the same tick must not all
+      // take the same room.
+      if (wait <= 0) return this.#pacer.sent(Date.now());
       await sleep(wait);
     }
   }

@@ -62,11 +62,13 @@ export function readResponse(response: LibraryResponse, limits: ReadLimits): Pro
     const chunks: Buffer[] = [];
     let received = 0;
     let settled = false;
+    const { socket } = message;
     const settle = (outcome: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       message.off('data', onData);
+      socket?.off('timeout', onIdleSocket);
       outcome();
     };
     const timer = setTimeout(() => {
@@ -74,6 +76,10 @@ export function readResponse(response: LibraryResponse, limits: ReadLimits): Pro
       message.destroy(error);
       settle(() => reject(error));
     }, limits.timeoutMs);
+    // The library's own idle timeout (its socketTimeout, the same length) may fire first and
+    // destroy the socket; without this, the 'close' it causes would read as a cut answer.
+    const onIdleSocket = () => settle(() => reject(new Error(BODY_READ_TIMEOUT_MESSAGE)));
+    socket?.on('timeout', onIdleSocket);
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limit) {

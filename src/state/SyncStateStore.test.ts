@@ -1,0 +1,143 @@
+/**
+ * The store on SQLite, and on PostgreSQL when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is
+ * set: migrations from an empty database, round trips, one transaction per sync, housekeeping.
+ */
+import { TestDatabases } from '@backstage/backend-test-utils';
+import type { Knex } from 'knex';
+import { MIGRATIONS_TABLE, PROFILES_TABLE, REPOSITORIES_TABLE, SyncStateStore } from './SyncStateStore';
+import { repositoryChanges, type StoredProfile, type StoredRepository } from './types';
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'], disableDocker: true });
+
+function repository(id: string, extra: Partial<StoredRepository> = {}): StoredRepository {
+  return {
+    id,
+    branch: 'refs/heads/main',
+    fileId: 'a'.repeat(40),
+    outcome: JSON.stringify({ kind: 'read', facts: { namespace: 'default' } }),
+    stale: false,
+    failedUnknown: false,
+    entityRefs: [`repository:default/${id}`],
+    ...extra,
+  };
+}
+
+const PROFILE: StoredProfile = {
+  lastSyncStartedAt: 1_764_500_000_000,
+  lastSyncEndedAt: 1_764_500_001_000,
+  lastSyncOutcome: 'succeeded',
+  lastSyncCounts: { seen: 2, emitted: 2 },
+  activityCursor: 1_764_500_000_000,
+  lastFullReadAt: 1_764_400_000_000,
+  removalsAwaitingConfirmation: false,
+};
+
+describe.each(databases.eachSupportedId())('SyncStateStore on %s', databaseId => {
+  let knex: Knex;
+  let store: SyncStateStore;
+
+  beforeAll(async () => {
+    knex = await databases.init(databaseId);
+    store = await SyncStateStore.create(knex);
+  });
+
+  it('creates its own tables and migrations table from an empty database, and migrating again changes nothing', async () => {
+    expect(await knex.schema.hasTable(PROFILES_TABLE)).toBe(true);
+    expect(await knex.schema.hasTable(REPOSITORIES_TABLE)).toBe(true);
+    const applied = await knex(MIGRATIONS_TABLE).select('name');
+    expect(applied.map(row => row.name)).toEqual(['20261130000000_sync_state.js']);
+    await SyncStateStore.create(knex);
+    expect(Number((await knex(MIGRATIONS_TABLE).count({ n: '*' }))[0].n)).toBe(1);
+  });
+
+  it('has nothing for a profile that never synced', async () => {
+    expect(await store.load('never')).toEqual({ profile: undefined, repositories: new Map() });
+  });
+
+  it('reads back what it wrote, numbers and booleans as they were', async () => {
+    const stale = repository('b', { stale: true, failedUnknown: false, fileId: undefined });
+    await store.save('round', { profile: PROFILE, upserted: [repository('a'), stale], deleted: [] });
+    const loaded = await store.load('round');
+    expect(loaded.profile).toEqual({ ...PROFILE, lastError: undefined, activityUnavailableUntil: undefined });
+    expect(loaded.repositories).toEqual(new Map([['a', repository('a')], ['b', stale]]));
+  });
+
+  it('upserts changed rows and deletes gone ones, leaving other profiles alone', async () => {
+    await store.save('p1', { profile: PROFILE, upserted: [repository('a'), repository('b'), repository('c')], deleted: [] });
+    await store.save('p2', { profile: PROFILE, upserted: [repository('a')], deleted: [] });
+    const changedB = repository('b', { branch: 'refs/heads/develop' });
+    await store.save('p1', {
+      profile: { ...PROFILE, removalsAwaitingConfirmation: true },
+      upserted: [changedB],
+      deleted: ['c'],
+    });
+    const loaded = await store.load('p1');
+    expect(loaded.repositories).toEqual(new Map([['a', repository('a')], ['b', changedB]]));
+    expect(loaded.profile?.removalsAwaitingConfirmation).toBe(true);
+    expect((await store.load('p2')).repositories.size).toBe(1);
+  });
+
+  it('writes all of a sync or nothing', async () => {
+    await store.save('atomic', { profile: PROFILE, upserted: [repository('a')], deleted: [] });
+    const broken = { ...repository('b'), entityRefs: undefined as unknown as string[], id: null as unknown as string };
+    await expect(
+      store.save('atomic', {
+        profile: { ...PROFILE, activityCursor: 1 },
+        upserted: [repository('c'), broken],
+        deleted: ['a'],
+      }),
+    ).rejects.toThrow();
+    const loaded = await store.load('atomic');
+    expect(loaded.profile?.activityCursor).toBe(PROFILE.activityCursor);
+    expect([...loaded.repositories.keys()]).toEqual(['a']);
+  });
+
+  it('records a failed sync without touching what the next sync starts from', async () => {
+    await store.save('failing', { profile: PROFILE, upserted: [repository('a')], deleted: [] });
+    await store.recordFailure('failing', { startedAt: 5, endedAt: 6, error: 'listing failed' });
+    const loaded = await store.load('failing');
+    expect(loaded.profile).toMatchObject({
+      lastSyncStartedAt: 5,
+      lastSyncEndedAt: 6,
+      lastSyncOutcome: 'failed',
+      lastError: 'listing failed',
+      activityCursor: PROFILE.activityCursor,
+      lastFullReadAt: PROFILE.lastFullReadAt,
+    });
+    expect(loaded.repositories.size).toBe(1);
+  });
+
+  it('deletes the state of profiles no longer configured', async () => {
+    await store.save('kept', { profile: PROFILE, upserted: [repository('a')], deleted: [] });
+    await store.save('removed', { profile: PROFILE, upserted: [repository('a'), repository('b')], deleted: [] });
+    const deleted = await store.deleteProfilesOtherThan(['kept']);
+    expect(deleted).toContain('removed');
+    expect(await store.load('removed')).toEqual({ profile: undefined, repositories: new Map() });
+    expect((await store.load('kept')).repositories.size).toBe(1);
+  });
+
+  it('writes thousands of rows in one sync', async () => {
+    const many = Array.from({ length: 2_500 }, (_, index) => repository(`r${index}`));
+    await store.save('large', { profile: PROFILE, upserted: many, deleted: [] });
+    expect((await store.load('large')).repositories.size).toBe(2_500);
+  });
+});
+
+describe('repositoryChanges', () => {
+  it('writes only the rows that differ and deletes the ones gone', () => {
+    const before = new Map([
+      ['a', repository('a')],
+      ['b', repository('b')],
+      ['c', repository('c')],
+    ]);
+    const after = new Map([
+      ['a', repository('a')],
+      ['b', repository('b', { stale: true })],
+      ['d', repository('d')],
+    ]);
+    expect(repositoryChanges(before, after)).toEqual({
+      upserted: [repository('b', { stale: true }), repository('d')],
+      deleted: ['c'],
+    });
+  });
+});

@@ -1,0 +1,58 @@
+/** What the store keeps of a profile: the last sync, and what the next one starts from. */
+export interface StoredProfile {
+  lastSyncStartedAt?: number;
+  lastSyncEndedAt?: number;
+  lastSyncOutcome?: 'succeeded' | 'failed';
+  lastSyncCounts?: Record<string, number>;
+  /** Redacted by the caller. */
+  lastError?: string;
+  /** Start of the last clean sync: the next activity window opens there. */
+  activityCursor?: number;
+  lastFullReadAt?: number;
+  activityUnavailableUntil?: number;
+  /** The last full mutation's removals were held; the next sync that sees the same confirms them. */
+  removalsAwaitingConfirmation: boolean;
+}
+
+/** What the store keeps of one repository: what the next sync needs to skip its file or fall back on it. */
+export interface StoredRepository {
+  id: string;
+  /** The default branch the outcome was read from. */
+  branch?: string;
+  /** Git blob id of the catalog file last read, when one was. */
+  fileId?: string;
+  /** The last usable catalog file outcome as JSON (opaque here); undefined while nothing is known. */
+  outcome?: string;
+  stale: boolean;
+  /** Its read failed once with nothing known: a second failure no longer holds it back. */
+  failedUnknown: boolean;
+  entityRefs: string[];
+}
+
+/** Whether two stored repositories differ: only those that do are written again. */
+export function sameStoredRepository(a: StoredRepository, b: StoredRepository): boolean {
+  return (
+    a.id === b.id &&
+    a.branch === b.branch &&
+    a.fileId === b.fileId &&
+    a.outcome === b.outcome &&
+    a.stale === b.stale &&
+    a.failedUnknown === b.failedUnknown &&
+    a.entityRefs.length === b.entityRefs.length &&
+    a.entityRefs.every((ref, index) => ref === b.entityRefs[index])
+  );
+}
+
+/** The rows to write and delete to go from `before` to `after`. */
+export function repositoryChanges(
+  before: ReadonlyMap<string, StoredRepository>,
+  after: ReadonlyMap<string, StoredRepository>,
+): { upserted: StoredRepository[]; deleted: string[] } {
+  const upserted: StoredRepository[] = [];
+  for (const [id, repository] of after) {
+    const previous = before.get(id);
+    if (!previous || !sameStoredRepository(previous, repository)) upserted.push(repository);
+  }
+  const deleted = [...before.keys()].filter(id => !after.has(id));
+  return { upserted, deleted };
+}

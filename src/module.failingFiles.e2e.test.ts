@@ -1,7 +1,8 @@
 /**
  * A repository whose catalog file keeps failing must not freeze its profile: against the real
- * catalog, a backend that restarts knowing nothing still applies a deletion while another
- * repository's file answers 403 or a 404 HTML page (at once), or 503 (one sync later).
+ * catalog, a backend that restarts knowing nothing (its sync state dropped, or the first start of
+ * a version that keeps one) still applies a deletion while another repository's file answers 403
+ * or a 404 HTML page (at once), or 503 (one sync later).
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
@@ -9,6 +10,7 @@ import type { Knex } from 'knex';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, type FaultResponse, countRepositories } from '../dev/simulator';
 import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
+import { PROFILES_TABLE, REPOSITORIES_TABLE } from './state/SyncStateStore';
 
 const TOKEN = 'e2e-failing-files-123456';
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
@@ -65,6 +67,8 @@ describe.each([
     const before = await backend.waitForEntities('kind=Repository', found => found.length === repositoryCount);
     expect(repositoryNames(before)).toContain('Commerce/checkout-web');
     await backend.stop();
+    await knex(REPOSITORIES_TABLE).delete();
+    await knex(PROFILES_TABLE).delete();
 
     // While the backend is down: one repository is deleted, another's file starts failing.
     expect(simulator.removeRepository('demo', 'Commerce', 'new-service')).toBe(true);

@@ -4,6 +4,7 @@
  * that sees the same applies the removal.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
+import type { Knex } from 'knex';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization, countRepositories } from '../dev/simulator';
 import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
@@ -32,9 +33,9 @@ describe('the removal guard in a real catalog', () => {
 
   afterAll(() => simulator.stop());
 
-  async function start(settings: Record<string, string | number> = {}): Promise<CatalogBackend> {
+  async function start(settings: Record<string, string | number> = {}, knex?: Knex): Promise<CatalogBackend> {
     backend = await startCatalogBackend({
-      knex: await databases.init('SQLITE_3'),
+      knex: knex ?? (await databases.init('SQLITE_3')),
       config: demoProfileConfig({ apiUrl: simulator.url, token: TOKEN, maxRetries: 0, ...settings }),
       logs,
     });
@@ -57,6 +58,23 @@ describe('the removal guard in a real catalog', () => {
 
     await catalog.sync('demo');
     await catalog.waitForEntities('kind=Repository', found => found.length === 0);
+  });
+
+  it('guards the first sync after a restart too: the sync state says what the catalog holds', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await (await start({}, knex)).stop();
+
+    simulator.addFault({ route: 'repositories', response: NOTHING_VISIBLE });
+    const since = logs.lines.length;
+    backend = await startCatalogBackend({ knex, config: demoProfileConfig({ apiUrl: simulator.url, token: TOKEN, maxRetries: 0 }), logs });
+    await backend.sync('demo');
+
+    expect(await backend.entities('kind=Repository')).toHaveLength(repositoryCount);
+    expect(logs.ofProvider('demo', since).filter(line => line.level === 'warn').map(line => line.message)).toEqual([
+      expect.stringMatching(new RegExp(`^Profile demo: this sync would remove ${repositoryCount} of ${repositoryCount} entities`)),
+    ]);
+    await backend.sync('demo');
+    await backend.waitForEntities('kind=Repository', found => found.length === 0);
   });
 
   it('lets the catalog recover without losing anything when access comes back', async () => {

@@ -188,3 +188,77 @@ interface Replica {
     expect(commerceApi?.spec?.applicationContext).toMatchObject({ owner: 'team-commerce', application: 'commerce' });
   });
 });
+
+/**
+ * Two replicas on one PostgreSQL database share the sync state: each sync starts from the last sync
+ * of either, so a replica never re-emits a context older than the one the other applied. The syncs
+ * are driven by hand here, to choose which replica runs each.
+ */
+(CONNECTION_STRING ? describe : describe.skip)('two replicas sharing the sync state on one PostgreSQL database', () => {
+  const database = `azdo_shared_state_${randomBytes(6).toString('hex')}`;
+  const knexes: Knex[] = [];
+  const backends: CatalogBackend[] = [];
+  let simulator: AzureDevOpsSimulator;
+
+  beforeAll(async () => {
+    const admin = connect('postgres');
+    try {
+      await admin.raw('CREATE DATABASE ??', [database]);
+    } finally {
+      await admin.destroy();
+    }
+    simulator = await AzureDevOpsSimulator.start({ organizations: [loadOrganization(DEMO_ORGANIZATION_FIXTURE)], tokens: [TOKEN] });
+  });
+
+  afterAll(async () => {
+    for (const backend of backends) await backend.stop();
+    for (const knex of knexes) await knex.destroy();
+    await simulator?.stop();
+    const admin = connect('postgres');
+    try {
+      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [database]);
+    } finally {
+      await admin.destroy();
+    }
+  });
+
+  async function startReplica(): Promise<CatalogBackend> {
+    const knex = connect(database);
+    knexes.push(knex);
+    const backend = await startCatalogBackend({
+      knex,
+      config: demoProfileConfig({ apiUrl: simulator.url, token: TOKEN, maxRetries: 0, requestTimeoutSeconds: 10 }),
+    });
+    backends.push(backend);
+    return backend;
+  }
+
+  function ownerOfPlatformApi(entities: Entity[]): string | undefined {
+    const api = entities.find(entity => entity.spec?.project === 'Platform' && entity.spec?.repository === 'api');
+    return (api?.spec?.applicationContext as { owner?: string } | undefined)?.owner;
+  }
+
+  it('keeps the context replica A synced when a read fails on replica B, which last synced before the change', async () => {
+    const [a, b] = [await startReplica(), await startReplica()];
+    await b.sync('demo');
+    await b.waitForEntities('kind=Repository', found => ownerOfPlatformApi(found)?.includes('team-platform') ?? false);
+
+    simulator.setFile('demo', 'Platform', 'api', 'catalog-info.yaml', 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: platform-api\nspec:\n  owner: team-moved\n');
+    await a.sync('demo');
+    await a.waitForEntities('kind=Repository', found => ownerOfPlatformApi(found)?.includes('team-moved') ?? false);
+
+    // A push makes the file worth reading again, and on replica B the read fails.
+    simulator.setFile('demo', 'Platform', 'api', 'README.md', '# pushed\n');
+    simulator.addFault({ route: 'items', repository: 'api', response: { type: 'error', status: 503, typeKey: 'ServiceUnavailableException', message: 'TF400898: An internal error occurred.' } });
+    // A repository added with it shows when the catalog has processed what B's sync emitted.
+    simulator.addRepository('demo', 'Sandbox', { name: 'added-before-b-synced' });
+    const since = Date.now();
+    await b.sync('demo');
+    expect(simulator.requests.some(request => request.route === 'items' && request.status === 503 && request.time >= since)).toBe(true);
+
+    for (const replica of [a, b]) {
+      const entities = await replica.waitForEntities('kind=Repository', found => found.some(entity => entity.spec?.repository === 'added-before-b-synced'));
+      expect(ownerOfPlatformApi(entities)).toContain('team-moved');
+    }
+  });
+});

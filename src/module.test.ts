@@ -2,12 +2,23 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/types';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint, type EntityProvider } from '@backstage/plugin-catalog-node';
+import knexFactory, { type Knex } from 'knex';
 import { catalogModuleAzureDevOpsRepositories } from './module';
 import { RepositoryEntityProcessor } from './processor/RepositoryEntityProcessor';
+import { SyncStateStore } from './state/SyncStateStore';
 
 function profile(organization: string, extra: JsonObject = {}): JsonObject {
   return { profileName: `Profile ${organization}`, organization, token: 'wiring-token', ...extra };
 }
+
+/** The catalog plugin's database: the test's own, so that it is closed when the test ends. */
+let knex: Knex;
+
+beforeEach(() => {
+  knex = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+});
+
+afterEach(() => knex.destroy());
 
 async function startWith(config: JsonObject) {
   const addEntityProvider = jest.fn();
@@ -24,6 +35,7 @@ async function startWith(config: JsonObject) {
     features: [
       catalogModuleAzureDevOpsRepositories,
       mockServices.rootConfig.factory({ data: config }),
+      mockServices.database.factory({ knex }),
       scheduler.factory,
     ],
   });
@@ -54,6 +66,22 @@ describe('catalogModuleAzureDevOpsRepositories', () => {
       expect.objectContaining({ frequency: { minutes: 30 }, timeout: { minutes: 10 }, scope: 'global' }),
     ]);
     expect(processors).toEqual([expect.any(RepositoryEntityProcessor)]);
+  });
+
+  it('deletes at start-up the sync state of profiles no longer configured, and only theirs', async () => {
+    const store = await SyncStateStore.create(knex);
+    const state = (id: string) => ({
+      profile: { activityCursor: 1, removalsAwaitingConfirmation: false },
+      upserted: [{ id, stale: false, failedUnknown: false, entityRefs: [`repository:default/${id}`] }],
+      deleted: [],
+    });
+    await store.save('acme', state('a'));
+    await store.save('removed', state('b'));
+
+    await startWith({ catalog: { providers: { azureDevOpsRepositories: { acme: profile('acme') } } } });
+
+    expect(await store.load('removed')).toEqual({ profile: undefined, repositories: new Map() });
+    expect((await store.load('acme')).repositories.size).toBe(1);
   });
 
   it('starts with no profiles at all', async () => {

@@ -2,10 +2,12 @@ import { coreServices, createBackendModule } from '@backstage/backend-plugin-api
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { RepositoryEntityProcessor } from './processor/RepositoryEntityProcessor';
 import { AzureDevOpsRepositoriesProvider } from './provider/AzureDevOpsRepositoriesProvider';
+import { SyncStateStore } from './state/SyncStateStore';
 
 /**
  * The catalog module: one entity provider per profile of
- * `catalog.providers.azureDevOpsRepositories`, and the processor for the `Repository` kind.
+ * `catalog.providers.azureDevOpsRepositories`, and the processor for the `Repository` kind. The
+ * providers keep their sync state in the catalog plugin's database.
  *
  * @public
  */
@@ -17,13 +19,21 @@ export const catalogModuleAzureDevOpsRepositories = createBackendModule({
       deps: {
         catalog: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
+        database: coreServices.database,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
       },
-      async init({ catalog, config, logger, scheduler }) {
+      async init({ catalog, config, database, logger, scheduler }) {
         // Registered even without profiles: Repository entities may outlive a removed profile.
         catalog.addProcessor(new RepositoryEntityProcessor());
-        catalog.addEntityProvider(AzureDevOpsRepositoriesProvider.fromConfig(config, { logger, scheduler }));
+        const store = await SyncStateStore.create(await database.getClient());
+        const providers = AzureDevOpsRepositoriesProvider.fromConfig(config, { logger, scheduler, store });
+        // The catalog removes a removed profile's entities (no provider claims them); its state goes here.
+        const forgotten = await store.deleteProfilesOtherThan(providers.map(provider => provider.profileId));
+        if (forgotten.length > 0) {
+          logger.info(`Deleted the sync state of profiles no longer configured: ${forgotten.join(', ')}`);
+        }
+        catalog.addEntityProvider(providers);
       },
     });
   },

@@ -16,9 +16,9 @@ import {
 import { cleartextCredentialsWarning } from '../config/cleartextCredentialsWarning';
 import { readProfileConfigs } from '../config/readProfileConfigs';
 import type { ProfileConfig } from '../config/types';
-import { ChangeTracker } from './ChangeTracker';
-import { KnownRepositories } from './KnownRepositories';
-import { RemovalGuard } from './RemovalGuard';
+import { redact } from '../client/redact';
+import type { SyncStateStore } from '../state/SyncStateStore';
+import { ProfileSyncState } from './ProfileSyncState';
 import { readRepositoryEntities, type SyncResult } from './readRepositoryEntities';
 
 export type { SyncResult, SyncStats } from './readRepositoryEntities';
@@ -32,13 +32,14 @@ export interface AzureDevOpsRepositoriesProviderOptions {
   createApi?: AzureDevOpsApiFactory;
   /** Defaults to `Date.now`; tests move time with it. */
   now?: () => number;
+  /** Where the state between syncs is kept; without one, in this process only (every restart is cold). */
+  store?: SyncStateStore;
 }
 
 /**
  * Emits one `Repository` entity per Git repository of one integration profile, on the profile's
  * schedule, as a full mutation; a failed listing applies nothing. Wiring only: what one sync reads
- * is {@link readRepositoryEntities}, with state kept across syncs in {@link ChangeTracker} and
- * {@link KnownRepositories}.
+ * is {@link readRepositoryEntities}, with state kept across syncs in {@link ProfileSyncState}.
  */
 export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #profile: ProfileConfig;
@@ -46,15 +47,13 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #logger: LoggerService;
   readonly #createApi: AzureDevOpsApiFactory;
   readonly #now: () => number;
-  readonly #changeTracker: ChangeTracker;
-  readonly #knownRepositories: KnownRepositories;
-  readonly #removalGuard: RemovalGuard;
+  readonly #state: ProfileSyncState;
   #connection?: EntityProviderConnection;
 
   /** One provider per profile of `catalog.providers.azureDevOpsRepositories`. Throws on bad config. */
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService; scheduler: SchedulerService },
+    options: { logger: LoggerService; scheduler: SchedulerService; store?: SyncStateStore },
   ): AzureDevOpsRepositoriesProvider[] {
     const integrations = ScmIntegrations.fromConfig(config);
     const profiles = readProfileConfigs(config, { integrations });
@@ -70,6 +69,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
           taskRunner: options.scheduler.createScheduledTaskRunner(profile.schedule),
           logger: options.logger,
           createApi: createAzureDevOpsApiFactory(profile, credentialsProvider),
+          store: options.store,
         }),
     );
   }
@@ -80,9 +80,12 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     this.#logger = options.logger.child({ target: this.getProviderName() });
     this.#createApi = options.createApi ?? createAzureDevOpsApiFactory(options.profile);
     this.#now = options.now ?? Date.now;
-    this.#changeTracker = new ChangeTracker({ profile: options.profile });
-    this.#knownRepositories = new KnownRepositories({ profile: options.profile });
-    this.#removalGuard = new RemovalGuard({ maxPercent: options.profile.maxRemovedPercent });
+    this.#state = new ProfileSyncState({ profile: options.profile, store: options.store });
+  }
+
+  /** The key of the profile under `catalog.providers.azureDevOpsRepositories`. */
+  get profileId(): string {
+    return this.#profile.id;
   }
 
   getProviderName(): string {
@@ -105,7 +108,9 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
    * Runs one sync and applies it. Never throws: a failed sync logs one error and changes nothing.
    * A sync the scheduler aborts (timeout, shutdown) applies nothing either: another replica may
    * already run a newer one, whose result a late mutation would overwrite. A full mutation that
-   * would remove too much is applied as a delta until the next sync confirms it ({@link RemovalGuard}).
+   * would remove too much is applied as a delta until the next sync confirms it (`RemovalGuard`).
+   * The state is written after the catalog took the mutation; a failed write fails the sync, and
+   * the next one starts from the last state written.
    */
   async refresh(logger: LoggerService, signal?: AbortSignal): Promise<void> {
     if (!this.#connection) throw new Error(`${this.getProviderName()} is not connected yet`);
@@ -118,11 +123,13 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       logger.error(
         `Sync of profile ${this.#profile.profileName} (${this.#profile.id}) failed; the catalog keeps its entities until a sync succeeds: ${stringifyError(error)}`,
       );
+      await this.#recordFailure(started, error, logger);
       return;
     }
+    const removalGuard = this.#state.removalGuard;
     const refs = new Set(result.entities.map(({ entity }) => stringifyEntityRef(entity)));
     const verdict =
-      result.mutation === 'full' ? this.#removalGuard.check(refs) : this.#removalGuard.checkDelta(result.removed);
+      result.mutation === 'full' ? removalGuard.check(refs) : removalGuard.checkDelta(result.removed);
     if (verdict.hold) {
       logger.warn(
         `Profile ${this.#profile.id}: this sync would remove ${verdict.removing} of ${verdict.of} entities, more than maxRemovedPercent (${this.#profile.maxRemovedPercent}%); ` +
@@ -142,11 +149,22 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
           removed: removed.map(entityRef => ({ entityRef, locationKey })),
         });
       }
-      this.#removalGuard.applied(mutation, refs, removed);
+      removalGuard.applied(mutation, refs, removed);
     } catch (error) {
       // The catalog's database refused the write (down, locked, a constraint); the next sync tries again.
       logger.error(
         `Sync of profile ${this.#profile.profileName} (${this.#profile.id}) read Azure DevOps but the catalog did not take the result; it keeps its entities until a sync succeeds: ${stringifyError(error)}`,
+      );
+      await this.#recordFailure(started, error, logger);
+      return;
+    }
+    let stateRows: { written: number; deleted: number } | undefined;
+    try {
+      stateRows = await this.saveState(result, { held: verdict.hold, startedAt: started });
+    } catch (error) {
+      // The catalog has the entities; the next sync starts from the previous state and reads more.
+      logger.error(
+        `Sync of profile ${this.#profile.profileName} (${this.#profile.id}) failed: the catalog took its result but its state could not be written; the next sync starts from the last state written: ${this.#redacted(error)}`,
       );
       return;
     }
@@ -156,6 +174,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
         `${seen} repositories seen, ${emitted} emitted, ${skipped} skipped, ${failed} failed, ` +
         `${withContext} with application context, ${unchanged} files unchanged, ${mutation} mutation${verdict.hold ? ' (removals held)' : ''}, ` +
         `${requests ? `${requests.requests} requests, ${requests.retries} retries, ` : ''}` +
+        `${stateRows ? `${stateRows.written} state rows written, ${stateRows.deleted} deleted, ` : ''}` +
         `${Date.now() - started} ms`,
     );
   }
@@ -165,15 +184,40 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
    * the listing fails or the token is rejected, so the caller applies nothing.
    */
   async read(options: { logger: LoggerService; signal?: AbortSignal }): Promise<SyncResult> {
+    await this.#state.load();
     return readRepositoryEntities({
       profile: this.#profile,
       createApi: this.#createApi,
-      changeTracker: this.#changeTracker,
-      knownRepositories: this.#knownRepositories,
+      changeTracker: this.#state.changeTracker,
+      knownRepositories: this.#state.knownRepositories,
       now: this.#now,
       locationKey: this.getProviderName(),
       logger: options.logger,
       signal: options.signal,
     });
+  }
+
+  /**
+   * Writes what {@link read} left for the next sync, once the catalog took `result` (a no-op
+   * without a store). `held`: the removal guard kept the removals back.
+   */
+  async saveState(
+    result: SyncResult,
+    options: { held: boolean; startedAt: number },
+  ): Promise<{ written: number; deleted: number } | undefined> {
+    return this.#state.save(result, { ...options, endedAt: Date.now() });
+  }
+
+  async #recordFailure(startedAt: number, error: unknown, logger: LoggerService): Promise<void> {
+    try {
+      await this.#state.recordFailure({ startedAt, endedAt: Date.now(), error: this.#redacted(error) });
+    } catch (storeError) {
+      logger.warn(`Profile ${this.#profile.id}: the failed sync could not be recorded in the state store: ${this.#redacted(storeError)}`);
+    }
+  }
+
+  #redacted(error: unknown): string {
+    const secrets = [this.#profile.token, this.#profile.broker?.token].filter((secret): secret is string => !!secret);
+    return redact(stringifyError(error), secrets);
   }
 }

@@ -27,6 +27,14 @@ const FULL_READ_INTERVAL_MS = 24 * HOUR_MS;
  */
 const MAX_ACTIVITY_WINDOW_MS = 29 * 24 * HOUR_MS;
 
+/** What a {@link ChangeTracker} carries from one sync to the next. */
+export interface ChangeTrackerState {
+  /** Start of the last clean sync: the next activity window opens there. */
+  activityCursor?: number;
+  lastFullReadAt?: number;
+  activityUnavailableUntil?: number;
+}
+
 /** Repository ids (lower case, as project analysis reports them) pushed to, or `all` to read every file. */
 export type ChangedRepositories = Set<string> | 'all';
 
@@ -47,10 +55,22 @@ export class ChangeTracker {
   #activityUnavailableUntil?: number;
   readonly #fullReadIntervalMs: number;
 
-  /** `fullReadIntervalMs` defaults to 24 hours. */
-  constructor(options: { profile: ProfileConfig; fullReadIntervalMs?: number }) {
+  /** `fullReadIntervalMs` defaults to 24 hours; `restored` is what a previous sync left in the store. */
+  constructor(options: { profile: ProfileConfig; fullReadIntervalMs?: number; restored?: ChangeTrackerState }) {
     this.#profile = options.profile;
     this.#fullReadIntervalMs = options.fullReadIntervalMs ?? FULL_READ_INTERVAL_MS;
+    this.#lastSyncStartedAt = options.restored?.activityCursor;
+    this.#lastFullReadAt = options.restored?.lastFullReadAt;
+    this.#activityUnavailableUntil = options.restored?.activityUnavailableUntil;
+  }
+
+  /** What the next sync, in this process or another, starts from. */
+  state(): ChangeTrackerState {
+    return {
+      activityCursor: this.#lastSyncStartedAt,
+      lastFullReadAt: this.#lastFullReadAt,
+      activityUnavailableUntil: this.#activityUnavailableUntil,
+    };
   }
 
   /**

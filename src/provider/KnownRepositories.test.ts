@@ -212,4 +212,33 @@ describe('KnownRepositories', () => {
     // Forgotten, a failed read has nothing to fall back to.
     expect(known.settle(repository, failed, logger)).toBe('unknown');
   });
+
+  describe('toStored and fromStored', () => {
+    it('give back, in another instance, everything the next sync needs', () => {
+      const { logger, known } = setup();
+      const third = buildRepository({ id: 'repo-3', name: 'web' });
+      const fourth = buildRepository({ id: 'repo-4', name: 'infra' });
+      known.settle(repository, { ...read, fileId: 'f'.repeat(40) }, logger);
+      known.recordEntityRefs(repository.id, ['repository:default/payments-api', 'component:default/a']);
+      known.settle(other, absent, logger);
+      known.settle(other, failed, logger);
+      known.settle(third, failed, logger);
+      known.settle(fourth, unusable, logger);
+
+      const stored = known.toStored();
+      expect(stored.get(repository.id)).toMatchObject({ fileId: 'f'.repeat(40), stale: false, entityRefs: ['repository:default/payments-api', 'component:default/a'] });
+      expect(JSON.parse(stored.get(repository.id)?.outcome ?? '')).not.toHaveProperty('fileId');
+      expect(stored.get(other.id)).toMatchObject({ stale: true, failedUnknown: false });
+      expect(stored.get(third.id)).toEqual({ id: third.id, stale: false, failedUnknown: true, entityRefs: [] });
+
+      const restored = KnownRepositories.fromStored(buildProfile(), stored.values());
+      expect(restored.toStored()).toEqual(stored);
+      const nothingPushed: ChangedRepositories = new Set();
+      expect(restored.reusableOutcome(repository, nothingPushed)).toEqual({ ...read, fileId: 'f'.repeat(40) });
+      expect(restored.reusableOutcome(other, nothingPushed)).toBeUndefined();
+      expect(restored.reusableOutcome(fourth, nothingPushed)).toEqual(unusable);
+      // A second passing failure of a repository that failed once with nothing known no longer holds it back.
+      expect(restored.settle(third, failed, logger)).toMatchObject({ kind: 'unusable' });
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { ProfileConfig } from '../config/types';
+import type { StoredRepository } from '../state/types';
 import type { ChangedRepositories } from './ChangeTracker';
 import { describeCatalogFile, describeRepository } from './describeRepository';
 import type { CatalogFileOutcome } from './readCatalogFile';
@@ -110,7 +111,45 @@ export class KnownRepositories {
    */
   #toKeep(outcome: KnownOutcome): KnownOutcome {
     if (outcome.kind !== 'read' || this.#profile.backstageCatalog.ingestEntities || !outcome.documents) return outcome;
-    return { kind: 'read', facts: outcome.facts };
+    return { kind: 'read', facts: outcome.facts, ...(outcome.fileId ? { fileId: outcome.fileId } : {}) };
+  }
+
+  /** Everything remembered, one stored row per repository, as {@link fromStored} takes it back. */
+  toStored(): Map<string, StoredRepository> {
+    const stored = new Map<string, StoredRepository>();
+    for (const [id, known] of this.#known) {
+      const { fileId, ...outcome } = known.outcome.kind === 'read' ? known.outcome : { ...known.outcome, fileId: undefined };
+      stored.set(id, {
+        id,
+        branch: known.branch,
+        fileId,
+        outcome: JSON.stringify(outcome),
+        stale: known.stale ?? false,
+        failedUnknown: this.#failedUnknown.has(id),
+        entityRefs: known.entityRefs ?? [],
+      });
+    }
+    for (const id of this.#failedUnknown) {
+      if (!this.#known.has(id)) stored.set(id, { id, stale: false, failedUnknown: true, entityRefs: [] });
+    }
+    return stored;
+  }
+
+  /** What a previous sync, in this process or another, left in the store. */
+  static fromStored(profile: ProfileConfig, stored: Iterable<StoredRepository>): KnownRepositories {
+    const known = new KnownRepositories({ profile });
+    for (const row of stored) {
+      if (row.failedUnknown) known.#failedUnknown.add(row.id);
+      if (row.outcome === undefined) continue;
+      const outcome = JSON.parse(row.outcome) as KnownOutcome;
+      known.#known.set(row.id, {
+        branch: row.branch,
+        outcome: outcome.kind === 'read' && row.fileId ? { ...outcome, fileId: row.fileId } : outcome,
+        ...(row.stale ? { stale: true } : {}),
+        entityRefs: row.entityRefs,
+      });
+    }
+    return known;
   }
 
   /**

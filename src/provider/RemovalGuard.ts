@@ -4,7 +4,8 @@
  * a full mutation that would remove more than a share of the provider's entities is held back once,
  * and applied only when the next sync sees the same.
  *
- * It knows what this process has applied; after a restart the first sync has nothing to compare with.
+ * It knows what the provider has applied: in this process, or, with the state store, as the stored
+ * entity refs of the profile's repositories, so the first sync after a restart is guarded too.
  */
 
 /** Removals smaller than this never trip the guard, whatever their share. */
@@ -23,9 +24,19 @@ export class RemovalGuard {
   /** The last full mutation was held; the next one that trips the guard confirms it. */
   #awaitingConfirmation = false;
 
-  /** @param maxPercent - The largest share of entities one sync may remove; undefined turns the guard off. */
-  constructor(options: { maxPercent: number | undefined }) {
+  /**
+   * @param maxPercent - The largest share of entities one sync may remove; undefined turns the guard off.
+   * @param applied - Refs the catalog holds from the provider, when known (from the state store).
+   */
+  constructor(options: { maxPercent: number | undefined; applied?: Iterable<string>; awaitingConfirmation?: boolean }) {
     this.#maxPercent = options.maxPercent;
+    if (options.applied) this.#applied = new Set(options.applied);
+    this.#awaitingConfirmation = options.awaitingConfirmation ?? false;
+  }
+
+  /** Whether the last full mutation was held: the store keeps it for the next sync. */
+  get awaitingConfirmation(): boolean {
+    return this.#awaitingConfirmation;
   }
 
   /** Whether a full mutation holding `refs` may be applied as it is. */

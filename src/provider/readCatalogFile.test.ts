@@ -16,7 +16,11 @@ describe('readCatalogFile', () => {
   it('keeps no parsed document without ingestEntities: only the facts', async () => {
     const outcome = await read(buildCatalogFileYaml(component('a'), component('b')), false);
 
-    expect(outcome).toEqual({ kind: 'read', facts: expect.objectContaining({ declaredEntities: ['component:default/a', 'component:default/b'] }) });
+    expect(outcome).toEqual({
+      kind: 'read',
+      facts: expect.objectContaining({ declaredEntities: ['component:default/a', 'component:default/b'] }),
+      fileId: expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
     expect(outcome).not.toHaveProperty('documents');
   });
 
@@ -27,7 +31,14 @@ describe('readCatalogFile', () => {
 
     const outcome = await read(yaml, true);
 
-    expect(outcome).toEqual({ kind: 'read', facts: expect.anything(), documents: [component('a'), component('b')] });
+    expect(outcome).toEqual({ kind: 'read', facts: expect.anything(), documents: [component('a'), component('b')], fileId: expect.any(String) });
+  });
+
+  it('identifies the file by its Git blob id', async () => {
+    const outcome = await read('apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n', false);
+
+    // What `git hash-object` prints for that file.
+    expect(outcome).toMatchObject({ kind: 'read', fileId: '911cb3936daa504835072d1cf7bfee42dd761027' });
   });
 
   it('keeps, with ingestEntities, at most as many documents as entities may be declared', async () => {

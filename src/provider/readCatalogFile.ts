@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AzureDevOpsApi, AzureDevOpsErrorKind, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import type { BackstageCatalogOptions } from '../config/types';
@@ -15,8 +16,9 @@ export type CatalogFileOutcome =
   /**
    * The file was read and parsed. `documents` only with `ingestEntities`, and then only the first
    * document of each declared entity: nothing else of the file is needed again, this sync or the next.
+   * `fileId` is the Git blob id of the file's text: which version of the file the facts come from.
    */
-  | { kind: 'read'; facts: CatalogFileFacts; documents?: Array<Record<string, unknown>> }
+  | { kind: 'read'; facts: CatalogFileFacts; documents?: Array<Record<string, unknown>>; fileId?: string }
   /**
    * The file is there but cannot be used (does not parse, too large, a broker will not let it
    * through, a lasting read failure): no context, one warning.
@@ -90,8 +92,15 @@ export async function readCatalogFile(
         path: options.filename,
         attributes: options.attributes,
       });
-      if (!options.ingestEntities) return { kind: 'read', facts };
-      return { kind: 'read', facts, documents: documentsDeclaring(parsed.documents, facts.declaredEntities) };
+      const fileId = gitBlobId(result.content);
+      if (!options.ingestEntities) return { kind: 'read', facts, fileId };
+      return { kind: 'read', facts, documents: documentsDeclaring(parsed.documents, facts.declaredEntities), fileId };
     }
   }
+}
+
+/** The id Git gives the file's text as a blob: the same file on any branch or commit has the same one. */
+function gitBlobId(content: string): string {
+  const bytes = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the module's sync against a synthetic organization in the simulator (a child
- * process), cold, warm and after changes; with `--catalog`, the time a real catalog takes to list
+ * process), cold, warm, after changes and after a restart on the same state database; with `--catalog`, the time a real catalog takes to list
  * the module's entities next to a trivial provider's. See README.md, "Performance".
  */
 import { parseArgs } from 'node:util';
@@ -144,6 +144,7 @@ function printSync(options: Options, result: SyncBenchResult): void {
     for (const line of passes[pass].mismatches) console.log(`  ${pass} MISMATCH ${line}`);
   }
   console.log(
+    `  sync state in SQLite after the cold pass: ${(result.stateBytes / 1024 / 1024).toFixed(1)} MB\n` +
     `  peak RSS ${result.peakRssMb} MB (${result.baselineRssMb} MB before the first pass), peak V8 heap in use ${result.peakHeapMb} MB; ${result.warnings} warnings, ${result.errors} errors logged` +
       (options.throttle ? `; simulator: ${result.throttle.throttled} requests throttled (429), ${result.throttle.delayed} delayed, ${result.throttle.earlyRequests} early` : ''),
   );
@@ -211,7 +212,9 @@ async function main(): Promise<void> {
         concurrency: sync.concurrency,
         cold: pass('cold'),
         warm: pass('warm'),
+        restart: pass('restart'),
         changed: pass('changed'),
+        stateBytes: sync.stateBytes,
         peakRssMb: sync.peakRssMb,
         baselineRssMb: sync.baselineRssMb,
         peakHeapMb: sync.peakHeapMb,

@@ -1,18 +1,29 @@
 /**
  * The module's real sync path (provider `read()`, the azure-devops-node-api client, discovery,
- * incremental detection, file reading and mapping) against the simulator over HTTP: a cold, a
- * warm and a changed pass on one provider, as one backend would run them.
+ * incremental detection, file reading and mapping, and the sync state written to SQLite) against
+ * the simulator over HTTP: a cold and a warm pass on one provider, as one backend would run them, a
+ * restart pass (a new provider and client on the same database, nothing pushed) and a changed pass.
  */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import knexFactory from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { readProfileConfigs } from '../../src/config/readProfileConfigs';
 import { AzureDevOpsRepositoriesProvider } from '../../src/provider/AzureDevOpsRepositoriesProvider';
+import { SyncStateStore } from '../../src/state/SyncStateStore';
 import type { ThrottleOptions, ThrottleStats } from '../simulator';
 import { compareEntities, type Truth } from './expectedEntities';
 import { SimulatorProcess, type Mutation } from './simulatorProcess';
 
-export const PASSES = ['cold', 'warm', 'changed'] as const;
+/**
+ * The restart comes before the changed pass: right after it, any sync (restarted or not) reads the
+ * changed files once more, since an activity window opens an hour before the previous sync started.
+ * The changed pass then runs on the restarted provider.
+ */
+export const PASSES = ['cold', 'warm', 'restart', 'changed'] as const;
 export type PassName = (typeof PASSES)[number];
 
 export interface SyncBenchOptions {
@@ -54,6 +65,8 @@ export interface SyncBenchResult {
   /** Peak of the V8 heap in use (live objects and garbage not yet collected). */
   peakHeapMb: number;
   throttle: ThrottleStats;
+  /** Size of the SQLite file holding the sync state after the cold pass (the catalog's tables are not in it). */
+  stateBytes: number;
   warnings: number;
   errors: number;
   firstProblems: string[];
@@ -138,7 +151,7 @@ export function lowerBoundMs(latencyMs: number, concurrency: number, phases: num
  */
 function readsAndPhases(pass: PassName, truth: Truth, changedReads: number): { reads: number; phases: number[] } {
   if (pass === 'cold') return { reads: truth.nonEmpty, phases: [truth.nonEmpty] };
-  const reads = pass === 'warm' ? 0 : changedReads;
+  const reads = pass === 'changed' ? changedReads : 0;
   return { reads, phases: [truth.projectsWithReadableRepositories, reads] };
 }
 
@@ -151,7 +164,11 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
     seed: options.seed,
     throttle: options.throttle,
   });
+  const stateDirectory = mkdtempSync(path.join(tmpdir(), 'azdo-bench-state-'));
+  const stateFile = path.join(stateDirectory, 'state.sqlite');
+  const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: stateFile }, useNullAsDefault: true });
   try {
+    const store = await SyncStateStore.create(knex);
     const [profile] = readProfileConfigs(
       new ConfigReader({
         catalog: {
@@ -170,7 +187,10 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
       }),
     );
     const logger = new QuietLogger();
-    const provider = new AzureDevOpsRepositoriesProvider({ profile, taskRunner: { run: async () => {} }, logger });
+    const newProvider = () =>
+      new AzureDevOpsRepositoriesProvider({ profile, taskRunner: { run: async () => {} }, logger, store });
+    let provider = newProvider();
+    let stateBytes = 0;
     const concurrency = profile.concurrency;
     const baselineRssMb = toMb(process.memoryUsage().rss);
 
@@ -183,6 +203,8 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
         const { edited, added } = await simulator.send({ cmd: 'mutate', mutation: options.mutation });
         changedReads = edited + added;
       }
+      // A restart: a new provider and client, knowing only what the database holds.
+      if (pass === 'restart') provider = newProvider();
       await simulator.send({ cmd: 'stats', reset: true });
       // The previous pass's correctness check (the whole organization's truth over IPC, compared
       // entity by entity) is the benchmark's own garbage: collect it so it does not weigh on the
@@ -192,7 +214,9 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
 
       const started = performance.now();
       const result = await provider.read({ logger });
+      await provider.saveState(result, { held: false, startedAt: Date.now() });
       const wallMs = Math.round(performance.now() - started);
+      if (pass === 'cold') stateBytes = statSync(stateFile).size;
 
       const peakRssMb = sampler.passPeakMb();
       const served = await simulator.send({ cmd: 'stats', reset: true });
@@ -224,12 +248,15 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
       baselineRssMb,
       peakHeapMb: sampler.peakHeapMb(),
       throttle,
+      stateBytes,
       warnings: logger.warnings,
       errors: logger.errors,
       firstProblems: logger.firstProblems,
     };
   } finally {
     await simulator.stop();
+    await knex.destroy();
+    rmSync(stateDirectory, { recursive: true, force: true });
   }
 }
 

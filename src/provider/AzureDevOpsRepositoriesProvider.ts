@@ -180,7 +180,9 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   }
 
   /**
-   * Reads the profile's repositories and builds the entities. No catalog side effects; throws when
+   * Reads the profile's repositories and builds the entities, starting from the state the store
+   * holds (the last sync of any replica). No catalog side effects and nothing written: the caller
+   * applies the result and then calls {@link saveState}. Throws when the state cannot be loaded,
    * the listing fails or the token is rejected, so the caller applies nothing.
    */
   async read(options: { logger: LoggerService; signal?: AbortSignal }): Promise<SyncResult> {

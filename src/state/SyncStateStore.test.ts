@@ -77,10 +77,7 @@ describe.each(databases.eachSupportedId())('SyncStateStore on %s', databaseId =>
     expect((await store.load('p2')).repositories.size).toBe(1);
   });
 
-  // On SQLite, module.state.e2e.test.ts shows it through the catalog's own database. Here, with
-  // TestDatabases' in-memory SQLite under a loaded full run, the failing write twice went through
-  // unexplained (see the issue 10 report), so this case runs on PostgreSQL only.
-  (databaseId === 'POSTGRES_15' ? it : it.skip)('writes all of a sync or nothing', async () => {
+  it('writes all of a sync or nothing', async () => {
     await store.save('atomic', { profile: PROFILE, upserted: [repository('a')], deleted: [] });
     // The repository rows are written after the profile row: take their table away so that they fail.
     await knex.schema.renameTable(REPOSITORIES_TABLE, 'hidden_repositories');

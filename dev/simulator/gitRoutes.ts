@@ -20,7 +20,7 @@ export const repositories: RouteHandler = context => {
 };
 
 export const repository: RouteHandler = context => {
-  const located = requireRepository(context, { readsContent: false });
+  const located = requireRepository(context, { includeDisabled: false });
   if (!located.ok) return located.reply;
   const { project, repository: found } = located.value;
   return jsonReply(repositoryJson(context, project, found, { includeParent: isTrue(context.query.get('includeParent')) }));
@@ -28,7 +28,7 @@ export const repository: RouteHandler = context => {
 
 /** Prefix match on the name without `refs/` (`filter=heads/main`); only the default branch exists. */
 export const refs: RouteHandler = context => {
-  const located = requireRepository(context, { readsContent: true });
+  const located = requireRepository(context, { includeDisabled: false });
   if (!located.ok) return located.reply;
   const { project, repository: found } = located.value;
   const filter = (context.query.get('filter') ?? context.target.refFilter ?? '').replace(/^refs\//, '');
@@ -51,7 +51,7 @@ export const refs: RouteHandler = context => {
  * list is empty when the file does not exist at the tip.
  */
 export const commits: RouteHandler = context => {
-  const located = requireRepository(context, { readsContent: true });
+  const located = requireRepository(context, { includeDisabled: false });
   if (!located.ok) return located.reply;
   const { project, repository: found } = located.value;
   const { query } = context;
@@ -69,7 +69,7 @@ export const commits: RouteHandler = context => {
 
 /** Tip and date of one branch (`?name=main`), or of all branches. */
 export const branchStats: RouteHandler = context => {
-  const located = requireRepository(context, { readsContent: true });
+  const located = requireRepository(context, { includeDisabled: false });
   if (!located.ok) return located.reply;
   const { project, repository: found } = located.value;
   const name = context.query.get('name');

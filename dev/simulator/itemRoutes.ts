@@ -18,7 +18,7 @@ import { readVersionDescriptor, resolveVersion, versionLabel } from './versionDe
  * Errors stay JSON envelopes whatever was asked.
  */
 export const items: RouteHandler = context => {
-  const located = requireRepository(context, { readsContent: true });
+  const located = requireRepository(context, { includeDisabled: false });
   if (!located.ok) return located.reply;
   const { project, repository: found } = located.value;
   const rawPath = context.query.get('path') ?? context.target.itemPath;

@@ -39,7 +39,7 @@ export const activityMetrics: RouteHandler = context => {
   if (!window.ok) return window.reply;
 
   if (!page) {
-    const located = requireRepository(context, { readsContent: false });
+    const located = requireRepository(context, { includeDisabled: true });
     if (!located.ok) return located.reply;
     return jsonReply(repositoryMetrics(context, located.value.repository, window.value));
   }

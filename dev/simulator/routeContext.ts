@@ -92,16 +92,18 @@ export function projectReferenceJson(project: SimulatedProject, urls: ResourceUr
 }
 
 /**
- * The repository of a repository-scoped route. Disabled repositories are listed, but reading
- * their content fails like a missing repository (TF401019), as observed on Services.
+ * The repository of a repository-scoped route. Disabled repositories are listed, but the Git
+ * routes that name one, its single GET included, answer as for a missing repository (TF401019):
+ * the server looks the repository up with `includeDisabled` false
+ * (GitServerUtils.FindRepositoryByFilters in mjwrona/decompiled), as observed on Services.
  */
 export function requireRepository(
   context: RouteContext,
-  { readsContent }: { readsContent: boolean },
+  { includeDisabled }: { includeDisabled: boolean },
 ): Outcome<LocatedRepository> {
   const reference = context.target.repository ?? '';
   const located = context.store.findRepository(context.organization.name, reference, context.project);
-  if (!located || (readsContent && located.repository.isDisabled)) {
+  if (!located || (!includeDisabled && located.repository.isDisabled)) {
     return { ok: false, reply: repositoryNotFound(reference) };
   }
   return { ok: true, value: located };

@@ -225,3 +225,84 @@ describe('error bodies as Azure DevOps Services sends them', () => {
     expect(settled.message).toContain('<title>Azure DevOps Services Unavailable</title>');
   });
 });
+
+/*
+ * The single-repository GET (`{project}/_apis/git/repositories/{repositoryId}`, what the library's
+ * getRepository sends) for a repository that is not there. GitRepositoriesController.GetRepository
+ * finds the repository through GitServerUtils.FindRepositoryByFilters, which looks it up by id or
+ * name in the route's project with `includeDisabled` false and throws GitRepositoryNotFoundException
+ * when nothing is found; GitApiController maps that exception, and ProjectDoesNotExistWithNameException,
+ * to 404 (decompiled Azure DevOps Server 2022 in mjwrona/decompiled:
+ * source/Microsoft.TeamFoundation.SourceControl.WebServer/GitRepositoriesController.cs,
+ * GitApiController.cs and GitServerUtils.cs; TeamFoundationGitRepositoryService.cs for
+ * FindRepositoryByNameAndUri and FindRepositoryById). The TF401019 envelope on a Services 404, whole:
+ * recorded in cribeiro84/azure-devops-pull-request-hub#170 and shayki5/azure-devops-create-pr-task#193.
+ */
+describe('the single-repository GET of a repository that is not there', () => {
+  const MISSING_ID = '9a8b7c6d-0000-4000-8000-00000000dead';
+  let disabledId: string;
+
+  beforeAll(() => {
+    disabledId = simulator.addRepository('fabrikam', 'Tools', { name: 'retired', isDisabled: true }).id;
+  });
+
+  afterAll(() => {
+    simulator.removeRepository('fabrikam', 'Tools', 'retired');
+  });
+
+  async function getRepository(projectSegment: string, repository: string): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${simulator.organizationUrl('fabrikam')}/${projectSegment}/_apis/git/repositories/${repository}?api-version=7.1`, {
+      headers: { authorization: basic(TOKEN), 'x-tfs-fedauthredirect': 'Suppress', accept: 'application/json' },
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  it('answers a repository id the project does not hold with 404 TF401019, which the library reads as null', async () => {
+    await expect(getRepository('Tools', MISSING_ID)).resolves.toEqual({
+      status: 404,
+      body: {
+        $id: '1',
+        innerException: null,
+        message: `TF401019: The Git repository with name or identifier ${MISSING_ID} does not exist or you do not have permissions for the operation you are attempting.`,
+        typeName: 'Microsoft.TeamFoundation.Git.Server.GitRepositoryNotFoundException, Microsoft.TeamFoundation.Git.Server',
+        typeKey: 'GitRepositoryNotFoundException',
+        errorCode: 0,
+        eventId: 3000,
+      },
+    });
+    await expect(gitApi(TOKEN).getRepository(MISSING_ID, 'Tools')).resolves.toBeNull();
+  });
+
+  /*
+   * A disabled repository is in the listing, `isDisabled: true`, but the lookup above leaves it
+   * out, so its single GET fails as for a missing one. Observed on Services: "Azure DevOps returns
+   * the repo in the /repositories endpoint but everywhere else it returns 404"
+   * (port-labs/ocean#413); TF401019 for disabled repositories in thomasrayner/BroomBot#28 and
+   * cribeiro84/azure-devops-pull-request-hub#170. A capture of this very route for a disabled
+   * repository: unverified.
+   */
+  it('answers a disabled repository, which it lists, with 404 TF401019 as for a missing one', async () => {
+    const listed = await gitApi(TOKEN).getRepositories('Tools');
+    expect(listed.find(repository => repository.id === disabledId)?.isDisabled).toBe(true);
+    await expect(getRepository('Tools', disabledId)).resolves.toMatchObject({
+      status: 404,
+      body: { typeKey: 'GitRepositoryNotFoundException', message: expect.stringMatching(/^TF401019: /) },
+    });
+    await expect(gitApi(TOKEN).getRepository(disabledId, 'Tools')).resolves.toBeNull();
+  });
+
+  /*
+   * A project segment that names no project: 404 ProjectDoesNotExistWithNameException, TF200016
+   * (the status from GitApiController's map above). For a project named by an id the server's
+   * lookup throws ProjectDoesNotExistException instead (ProjectComponent7.GetProject, same
+   * source), whose status there is unverified; the simulator answers both with the name's
+   * exception, and the client takes either as a missing project.
+   */
+  it('answers a project that does not exist with 404 TF200016, which the library reads as null', async () => {
+    await expect(getRepository('Nowhere', organization.projects[0].repositories[0].id)).resolves.toMatchObject({
+      status: 404,
+      body: { typeKey: 'ProjectDoesNotExistWithNameException', message: expect.stringMatching(/^TF200016: The following project does not exist: Nowhere\./) },
+    });
+    await expect(gitApi(TOKEN).getRepository(organization.projects[0].repositories[0].id, 'Nowhere')).resolves.toBeNull();
+  });
+});

@@ -32,6 +32,10 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   readonly deletedProjects = new Set<string>();
   /** The `project` option of every repository listing asked for; undefined for the organization-wide one. */
   readonly listingCalls: Array<string | undefined> = [];
+  /** Every single repository asked for. */
+  readonly repositoryCalls: Array<{ project: string; repositoryId: string }> = [];
+  /** Thrown by `getRepository` for these repository ids while set. */
+  readonly repositoryErrors = new Map<string, AzureDevOpsError>();
 
   constructor(repositories: AzureDevOpsRepository[] = []) {
     this.repositories.push(...repositories);
@@ -50,6 +54,23 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
       repository => !options.project || repository.project.id === options.project,
     );
     return { repositories: repositories.map(repository => ({ ...repository })), malformed: [] };
+  }
+
+  /**
+   * The repository with that id in that project (id or name), both case-insensitive; `undefined`
+   * where the service answers TF401019 (a missing or disabled repository) or TF200016 (a missing
+   * project).
+   */
+  async getRepository(options: { project: string; repositoryId: string }): Promise<AzureDevOpsRepository | undefined> {
+    this.repositoryCalls.push(options);
+    const error = this.repositoryErrors.get(options.repositoryId);
+    if (error) throw error;
+    const found = this.repositories.find(
+      repository =>
+        repository.id.toLowerCase() === options.repositoryId.toLowerCase() &&
+        [repository.project.id, repository.project.name].some(key => key.toLowerCase() === options.project.toLowerCase()),
+    );
+    return found && !found.isDisabled ? { ...found } : undefined;
   }
 
   /** Writes (or with `undefined` removes) a repository's catalog file, as a push would. */

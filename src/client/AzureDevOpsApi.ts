@@ -95,6 +95,16 @@ export interface AzureDevOpsApi {
    * (one request: the repository listing has no paging).
    */
   listRepositories(options?: { project?: string }): Promise<RepositoryListing>;
+  /**
+   * One repository, in one request, never a listing: for a service hook event that names it.
+   * `project` is the project's id or name. `undefined` when the service says the repository is
+   * not there (TF401019) or the project does not exist (TF200016). TF401019 also stands for a
+   * repository the token may not read, and for a disabled one: the service lists a disabled
+   * repository but answers its single GET as for a missing one, so `undefined` alone does not
+   * tell a deleted repository from a disabled one. Throws like the other methods otherwise, a 404
+   * without an Azure DevOps error envelope included.
+   */
+  getRepository(options: { project: string; repositoryId: string }): Promise<AzureDevOpsRepository | undefined>;
   /** Reads one file from one branch; absent files and repositories are results, not errors. */
   readFile(options: ReadFileOptions): Promise<FileReadResult>;
   /**

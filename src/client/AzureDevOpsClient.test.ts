@@ -431,6 +431,120 @@ describe('AzureDevOpsClient against the simulator', () => {
     });
   });
 
+  describe('one repository', () => {
+    const [storefrontRepository, emptyFork] = organization.projects[0].repositories;
+    const projectId = organization.projects[0].id;
+
+    it('reads one repository with one request, never a listing, asking api-version 7.2-preview.2', async () => {
+      const client = await clientFor();
+      await client.listProjects();
+      simulator.resetRequests();
+      await expect(client.getRepository({ project: 'Web Apps', repositoryId: storefrontRepository.id })).resolves.toEqual({
+        id: storefrontRepository.id,
+        name: 'storefront',
+        project: { id: projectId, name: 'Web Apps', visibility: 'public' },
+        defaultBranch: 'main',
+        webUrl: `${simulator.url}/contoso/Web%20Apps/_git/storefront`,
+        isDisabled: false,
+        isFork: false,
+      });
+      expect(simulator.requests.filter(request => request.method === 'GET').map(request => [request.route, request.path, request.apiVersion])).toEqual([
+        ['repository', `/contoso/Web%20Apps/_apis/git/repositories/${storefrontRepository.id}`, '7.2-preview.2'],
+      ]);
+    });
+
+    it('reads it by project id, and counts the request in requestStats', async () => {
+      const client = await clientFor();
+      await client.getRepository({ project: projectId, repositoryId: storefrontRepository.id });
+      client.requestStats();
+      simulator.addFault({ route: 'repository', times: 1, response: { status: 503 } });
+      await expect(client.getRepository({ project: projectId, repositoryId: storefrontRepository.id })).resolves.toMatchObject({ name: 'storefront' });
+      expect(client.requestStats()).toEqual({ requests: 2, retries: 1 });
+    });
+
+    it('passes the fork flag on, and leaves out the default branch of an empty repository', async () => {
+      const repository = await (await clientFor()).getRepository({ project: 'Web Apps', repositoryId: emptyFork.id });
+      expect(repository).toMatchObject({ name: 'empty-one', isFork: true, isDisabled: false });
+      expect(repository).not.toHaveProperty('defaultBranch');
+    });
+
+    it('takes a disabled repository, which the service answers as missing (TF401019), as not there', async () => {
+      const disabled = simulator.addRepository('contoso', 'Web Apps', { name: 'retired', isDisabled: true });
+      try {
+        const client = await clientFor();
+        await expect(client.listRepositories({ project: projectId })).resolves.toMatchObject({
+          repositories: expect.arrayContaining([expect.objectContaining({ name: 'retired', isDisabled: true })]),
+        });
+        await expect(client.getRepository({ project: projectId, repositoryId: disabled.id })).resolves.toBeUndefined();
+      } finally {
+        simulator.removeRepository('contoso', 'Web Apps', 'retired');
+      }
+    });
+
+    it.each([
+      ['a missing repository (TF401019)', { project: 'Web Apps', repositoryId: '0f1e2d3c-0000-4000-8000-00000000dead' }],
+      ['a missing project (TF200016)', { project: '0f1e2d3c-0000-4000-8000-00000000beef', repositoryId: storefrontRepository.id }],
+      ['a missing project named by name (TF200016)', { project: 'Gone', repositoryId: storefrontRepository.id }],
+    ])('answers undefined for %s', async (_name, options) => {
+      const client = await clientFor();
+      simulator.resetRequests();
+      await expect(client.getRepository(options)).resolves.toBeUndefined();
+      expect(simulator.requests.filter(request => request.route === 'repository').map(request => request.status)).toEqual([404]);
+    });
+
+    it('answers undefined for a project the server names missing by id (ProjectDoesNotExistException)', async () => {
+      const client = await clientFor();
+      simulator.addFault({
+        route: 'repository',
+        response: { type: 'error', status: 404, typeKey: 'ProjectDoesNotExistException', message: 'TF200016: The following project does not exist: 0f1e2d3c-0000-4000-8000-00000000beef.' },
+      });
+      await expect(client.getRepository({ project: '0f1e2d3c-0000-4000-8000-00000000beef', repositoryId: storefrontRepository.id })).resolves.toBeUndefined();
+    });
+
+    it('takes a 404 HTML page as an error, never as a repository that is gone, and names it by its title', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'repository', response: { type: 'pageNotFound404' } });
+      const error = await failureOf(client.getRepository({ project: 'Web Apps', repositoryId: storefrontRepository.id }));
+      expect(error).toMatchObject({ kind: 'notFound', statusCode: 404 });
+      expect(error.message).toMatch(
+        new RegExp(`reading repository ${storefrontRepository.id} of project Web Apps failed: not found \\(404\\): an HTML page titled "Page not found\\."`),
+      );
+      expect(error.message).not.toContain(TOKEN);
+    });
+
+    it('takes a 404 envelope about something else as an error', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'repository', response: { type: 'error', status: 404, typeKey: 'RouteNotFoundException', message: 'no such route' } });
+      await expect(failureOf(client.getRepository({ project: 'Web Apps', repositoryId: storefrontRepository.id }))).resolves.toMatchObject({
+        kind: 'notFound',
+        typeKey: 'RouteNotFoundException',
+      });
+    });
+
+    it.each([
+      ['a repository without a project', { status: 200, body: { id: storefrontRepository.id, name: 'storefront' } }, /failed: repository "storefront": id, name or project missing or not text$/],
+      ['a body that is no object', { status: 200, body: [] }, /failed: an entry that is not an object$/],
+      ['malformed JSON', { type: 'malformedJson' as const }, /does not parse/],
+      ['an HTML page with 200', { type: 'html200' as const }, /expected JSON, got text\/html/],
+    ])('refuses %s as invalidResponse', async (_name, response, message) => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'repository', response });
+      const error = await failureOf(client.getRepository({ project: 'Web Apps', repositoryId: storefrontRepository.id }));
+      expect(error.kind).toBe('invalidResponse');
+      expect(error.message).toMatch(message);
+    });
+
+    it('retries a 500 and then reports serverError', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'repository', response: { status: 500, body: { message: 'boom', typeKey: 'ServerException' } } });
+      simulator.resetRequests();
+      const error = await failureOf(client.getRepository({ project: 'Web Apps', repositoryId: storefrontRepository.id }));
+      expect(error.kind).toBe('serverError');
+      expect(error.message).toMatch(/reading repository .* failed: Azure DevOps answered 500 after 2 retries: boom$/);
+      expect(simulator.countRequests('repository')).toBe(3);
+    });
+  });
+
   describe('repository activity', () => {
     const project = organization.projects[0].id;
 

@@ -1,7 +1,7 @@
 /**
  * The adapter from our port to `azure-devops-node-api`: it composes the area clients (discovery),
  * the versioned transport, error classification and the JSON-to-DTO mappers, and adds what each
- * call needs: paging, the file outcomes of a 404, the size limit.
+ * call needs: paging, the file and repository outcomes of a 404, the size limit.
  */
 import type { AzureDevOpsCredentialsProvider } from '@backstage/integration';
 import { isRecord } from '../common/isRecord';
@@ -9,6 +9,7 @@ import type { ProfileConfig } from '../config/types';
 import type {
   AzureDevOpsApi,
   AzureDevOpsProject,
+  AzureDevOpsRepository,
   FileReadResult,
   ReadFileOptions,
   RepositoryListing,
@@ -16,7 +17,7 @@ import type {
 import { AreaApis } from './AreaApis';
 import { ClientErrors } from './ClientErrors';
 import { createWebApi } from './createWebApi';
-import { fileReadResultFromNotFound, isProjectMissing, parseErrorEnvelope } from './errorEnvelope';
+import { fileReadResultFromNotFound, isProjectMissing, isRepositoryMissing, parseErrorEnvelope } from './errorEnvelope';
 import { headerValue } from './headerValue';
 import { parseJsonBody } from './parseJsonBody';
 import type { RawResponse } from './readResponse';
@@ -148,6 +149,17 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       else listing.repositories.push(repository);
     }
     return listing;
+  }
+
+  async getRepository(options: { project: string; repositoryId: string }): Promise<AzureDevOpsRepository | undefined> {
+    const operation = `reading repository ${options.repositoryId} of project ${options.project}`;
+    const response = await this.#transport.get(await this.#areas.git(), RESOURCES.repository, operation, {
+      routeValues: { project: options.project, repositoryId: options.repositoryId },
+    });
+    if (response.statusCode === 404 && isRepositoryMissing(parseErrorEnvelope(response.body))) return undefined;
+    const repository = repositoryFromJson(this.#errors.expectJson(response, operation), this.#organizationUrl);
+    if (typeof repository === 'string') throw this.#errors.create('invalidResponse', operation, repository, response.statusCode);
+    return repository;
   }
 
   /** The items of a 200 list answer; throws when the answer is an error or not a list. */

@@ -62,3 +62,13 @@ export function isProjectMissing(envelope: ErrorEnvelope | undefined): boolean {
     envelope?.message?.startsWith('TF200016') === true
   );
 }
+
+/**
+ * Whether an error envelope says the repository of a repository-scoped route is not there: no such
+ * repository, one the token may not read, or a disabled one (TF401019), or no such project
+ * (TF200016). A 404 without such an envelope (a proxy's page, an unknown route) says nothing
+ * about the repository.
+ */
+export function isRepositoryMissing(envelope: ErrorEnvelope | undefined): boolean {
+  return envelope?.typeKey === 'GitRepositoryNotFoundException' || isProjectMissing(envelope);
+}

@@ -21,7 +21,7 @@ export function projectFromJson(item: unknown): AzureDevOpsProject | undefined {
   return { id: item.id, name: item.name, visibility: item.visibility === 'public' ? 'public' : 'private' };
 }
 
-/** Maps one `GitRepository` of a listing, or says why it cannot be used. */
+/** Maps one `GitRepository`, of a listing or of the single GET, or says why it cannot be used. */
 export function repositoryFromJson(item: unknown, organizationUrl: string): AzureDevOpsRepository | string {
   if (!isRecord(item)) return 'an entry that is not an object';
   const { id, name } = item;

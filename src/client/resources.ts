@@ -21,6 +21,8 @@ export const RESOURCES = {
   projects: { area: 'core', locationId: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', apiVersion: '7.2-preview.4', brokerPath: '/:org/_apis/projects' },
   // Through a broker, repositories are only ever listed per project.
   repositories: { area: 'git', locationId: '225f7195-f9c7-4d14-ab28-a83f7ff77e1f', apiVersion: '7.2-preview.2', brokerPath: '/:org/:project/_apis/git/repositories' },
+  // The same location as the listing, with a repositoryId route value, as GitApi.getRepository asks for it.
+  repository: { area: 'git', locationId: '225f7195-f9c7-4d14-ab28-a83f7ff77e1f', apiVersion: '7.2-preview.2', brokerPath: '/:org/:project/_apis/git/repositories/:repo' },
   items: {
     area: 'git',
     locationId: 'fb93c0db-47ed-4a31-8c20-47552878fb44',

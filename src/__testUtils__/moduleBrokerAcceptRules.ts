@@ -10,6 +10,7 @@ export const MODULE_BROKER_ACCEPT_RULES: BrokerAcceptRule[] = [
   { method: 'OPTIONS', path: '/:org/_apis/projectanalysis' },
   { method: 'GET', path: '/:org/_apis/projects' },
   { method: 'GET', path: '/:org/:project/_apis/git/repositories' },
+  { method: 'GET', path: '/:org/:project/_apis/git/repositories/:repo' },
   { method: 'GET', path: '/:org/:project/_apis/git/repositories/:repo/items', valid: [{ queryParam: 'path', values: ['/catalog-info.yaml'] }] },
   { method: 'GET', path: '/:org/:project/_apis/projectanalysis/repositoryactivity/metrics/repositories' },
 ];

@@ -678,6 +678,7 @@ describe('AzureDevOpsClient against the simulator', () => {
         await expect(client.listRepositories({ project: project.id })).resolves.toMatchObject({ malformed: [] });
         await expect(client.readFile(storefront)).resolves.toMatchObject({ kind: 'found' });
         await expect(client.listChangedRepositoryIds({ project: project.id, since: new Date() })).resolves.toBeInstanceOf(Set);
+        await expect(client.getRepository({ project: project.id, repositoryId: storefront.repositoryId })).resolves.toMatchObject({ name: 'storefront' });
       });
 
       it.each([
@@ -686,6 +687,7 @@ describe('AzureDevOpsClient against the simulator', () => {
         ['the Git area discovery', 'OPTIONS /:org/_apis/git', (client: AzureDevOpsClient) => client.listRepositories({ project: 'Web Apps' })],
         ['a file read', 'GET /:org/:project/_apis/git/repositories/:repo/items', (client: AzureDevOpsClient) => client.readFile(storefront)],
         ['the activity listing', 'GET /:org/:project/_apis/projectanalysis/repositoryactivity/metrics/repositories', (client: AzureDevOpsClient) => client.listChangedRepositoryIds({ project: 'Web Apps', since: new Date() })],
+        ['a single repository', 'GET /:org/:project/_apis/git/repositories/:repo', (client: AzureDevOpsClient) => client.getRepository({ project: 'Web Apps', repositoryId: storefront.repositoryId })],
       ])('names the accept rule to add when the broker blocks %s', async (_name, rule, call) => {
         simulator.setBrokerAcceptRules(acceptRulesWithout(rule));
         const client = await clientFor({ token: undefined, broker });

@@ -1,5 +1,6 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { RepositoryEntityProcessor } from './processor/RepositoryEntityProcessor';
 import { AzureDevOpsRepositoriesProvider } from './provider/AzureDevOpsRepositoriesProvider';
 import { SyncStateStore } from './state/SyncStateStore';
@@ -7,7 +8,9 @@ import { SyncStateStore } from './state/SyncStateStore';
 /**
  * The catalog module: one entity provider per profile of
  * `catalog.providers.azureDevOpsRepositories`, and the processor for the `Repository` kind. The
- * providers keep their sync state in the catalog plugin's database.
+ * providers keep their sync state in the catalog plugin's database, and take the Azure DevOps
+ * service hooks that `@backstage/plugin-events-backend-module-azure` publishes, when it is installed
+ * (without it, the events service has no source of them, and only the schedule syncs).
  *
  * @public
  */
@@ -20,14 +23,19 @@ export const catalogModuleAzureDevOpsRepositories = createBackendModule({
         catalog: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
         database: coreServices.database,
+        events: eventsServiceRef,
+        lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
       },
-      async init({ catalog, config, database, logger, scheduler }) {
+      async init({ catalog, config, database, events, lifecycle, logger, scheduler }) {
         // Registered even without profiles: Repository entities may outlive a removed profile.
         catalog.addProcessor(new RepositoryEntityProcessor());
         const store = await SyncStateStore.create(await database.getClient());
-        const providers = AzureDevOpsRepositoriesProvider.fromConfig(config, { logger, scheduler, store });
+        const providers = AzureDevOpsRepositoriesProvider.fromConfig(config, { logger, scheduler, store, events });
+        lifecycle.addShutdownHook(async () => {
+          await Promise.all(providers.map(provider => provider.stop()));
+        });
         // The catalog removes a removed profile's entities (no provider claims them); its state goes here.
         const forgotten = await store.deleteProfilesOtherThan(providers.map(provider => provider.profileId));
         if (forgotten.length > 0) {

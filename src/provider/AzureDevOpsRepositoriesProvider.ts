@@ -9,6 +9,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { stringifyError } from '@backstage/errors';
 import { DefaultAzureDevOpsCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import type { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import type { EventParams, EventsService } from '@backstage/plugin-events-node';
 import {
   createAzureDevOpsApiFactory,
   type AzureDevOpsApiFactory,
@@ -17,9 +18,17 @@ import { cleartextCredentialsWarning } from '../config/cleartextCredentialsWarni
 import { readProfileConfigs } from '../config/readProfileConfigs';
 import type { ProfileConfig } from '../config/types';
 import { redact } from '../client/redact';
+import { eventBelongsToProfile } from '../serviceHooks/eventBelongsToProfile';
+import {
+  repositoryEventFromServiceHook,
+  SERVICE_HOOK_TOPICS,
+  type RepositoryEvent,
+} from '../serviceHooks/repositoryEventFromServiceHook';
 import type { SyncStateStore } from '../state/SyncStateStore';
 import { ProfileSyncState } from './ProfileSyncState';
 import { readRepositoryEntities, type SyncResult } from './readRepositoryEntities';
+import { readRepositoryEvents } from './readRepositoryEvents';
+import { RepositoryEventQueue } from './RepositoryEventQueue';
 
 export type { SyncResult, SyncStats } from './readRepositoryEntities';
 
@@ -34,12 +43,20 @@ export interface AzureDevOpsRepositoriesProviderOptions {
   now?: () => number;
   /** Where the state between syncs is kept; without one, in this process only (every restart is cold). */
   store?: SyncStateStore;
+  /** Service hooks come through it when given: the provider subscribes once connected. */
+  events?: EventsService;
 }
+
+/** Events handled in one batch at most: one delta mutation and one state write each. */
+const MAX_EVENT_BATCH = 50;
 
 /**
  * Emits one `Repository` entity per Git repository of one integration profile, on the profile's
- * schedule, as a full mutation; a failed listing applies nothing. Wiring only: what one sync reads
- * is {@link readRepositoryEntities}, with state kept across syncs in {@link ProfileSyncState}.
+ * schedule, as a full mutation; a failed listing applies nothing. Between syncs, service hook
+ * events update single repositories as delta mutations. Wiring only: what one sync reads is
+ * {@link readRepositoryEntities}, what events change is {@link readRepositoryEvents}, with state
+ * kept across both in {@link ProfileSyncState}. In one process, a sync and a batch of events never
+ * run at the same time: each starts from the state the other left.
  */
 export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #profile: ProfileConfig;
@@ -48,12 +65,16 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #createApi: AzureDevOpsApiFactory;
   readonly #now: () => number;
   readonly #state: ProfileSyncState;
+  readonly #events?: EventsService;
+  readonly #eventQueue: RepositoryEventQueue;
+  /** Settles when the sync or event batch running now is done: the next one chains on it. */
+  #turn: Promise<unknown> = Promise.resolve();
   #connection?: EntityProviderConnection;
 
   /** One provider per profile of `catalog.providers.azureDevOpsRepositories`. Throws on bad config. */
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService; scheduler: SchedulerService; store?: SyncStateStore },
+    options: { logger: LoggerService; scheduler: SchedulerService; store?: SyncStateStore; events?: EventsService },
   ): AzureDevOpsRepositoriesProvider[] {
     const integrations = ScmIntegrations.fromConfig(config);
     const profiles = readProfileConfigs(config, { integrations });
@@ -70,6 +91,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
           logger: options.logger,
           createApi: createAzureDevOpsApiFactory(profile, credentialsProvider),
           store: options.store,
+          events: options.events,
         }),
     );
   }
@@ -81,6 +103,15 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     this.#createApi = options.createApi ?? createAzureDevOpsApiFactory(options.profile);
     this.#now = options.now ?? Date.now;
     this.#state = new ProfileSyncState({ profile: options.profile, store: options.store });
+    this.#events = options.events;
+    this.#eventQueue = new RepositoryEventQueue({
+      handle: events => this.#exclusively(() => this.#applyEvents(events)),
+      onError: error =>
+        this.#logger.error(
+          `Profile ${this.#profile.id}: applying service hook events failed; the next scheduled sync repairs what they missed: ${this.#redacted(error)}`,
+        ),
+      maxBatch: MAX_EVENT_BATCH,
+    });
   }
 
   /** The key of the profile under `catalog.providers.azureDevOpsRepositories`. */
@@ -102,6 +133,39 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
         await this.refresh(logger, signal);
       },
     });
+    await this.#events?.subscribe({
+      id: this.getProviderName(),
+      topics: [...SERVICE_HOOK_TOPICS],
+      onEvent: async params => this.onServiceHook(params),
+    });
+  }
+
+  /**
+   * Takes one event of the Azure DevOps events module: queues it when it is about a repository of
+   * this profile's organization, else ignores it with one debug line. Returns at once and never
+   * throws; the queue applies events in the background.
+   */
+  onServiceHook(params: EventParams): void {
+    const event = repositoryEventFromServiceHook(params.topic, params.eventPayload);
+    if ('ignored' in event) {
+      this.#logger.debug(`Profile ${this.#profile.id}: ignored a service hook: ${event.ignored}`);
+    } else if (!eventBelongsToProfile(event, this.#profile)) {
+      this.#logger.debug(`Profile ${this.#profile.id}: ignored a service hook on ${params.topic}: not of organization ${this.#profile.organization}`);
+    } else if (!this.#connection) {
+      this.#logger.debug(`Profile ${this.#profile.id}: ignored a service hook on ${params.topic}: not connected to the catalog yet`);
+    } else {
+      this.#eventQueue.add(event);
+    }
+  }
+
+  /** Resolves once every queued service hook event is applied (or failed). */
+  async serviceHooksIdle(): Promise<void> {
+    await this.#eventQueue.idle();
+  }
+
+  /** Stops taking service hook events and waits for the batch being applied; for shutdown. */
+  async stop(): Promise<void> {
+    await this.#eventQueue.stop();
   }
 
   /**
@@ -114,6 +178,11 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
    */
   async refresh(logger: LoggerService, signal?: AbortSignal): Promise<void> {
     if (!this.#connection) throw new Error(`${this.getProviderName()} is not connected yet`);
+    await this.#exclusively(() => this.#refresh(logger, signal));
+  }
+
+  async #refresh(logger: LoggerService, signal?: AbortSignal): Promise<void> {
+    if (!this.#connection) return;
     const started = Date.now();
     let result: SyncResult;
     try {
@@ -208,6 +277,57 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     options: { held: boolean; startedAt: number },
   ): Promise<{ written: number; deleted: number } | undefined> {
     return this.#state.save(result, { ...options, endedAt: Date.now() });
+  }
+
+  /**
+   * Applies a batch of service hook events as one delta mutation, from the state the store holds,
+   * and writes the rows of the repositories they changed. Throws when the state, the catalog or
+   * the store fails: the queue logs it, and the next sync repairs it.
+   */
+  async #applyEvents(events: RepositoryEvent[]): Promise<void> {
+    const connection = this.#connection;
+    if (!connection) return;
+    const started = Date.now();
+    const locationKey = this.getProviderName();
+    await this.#state.load();
+    const api = await this.#createApi(this.#profile);
+    api.requestStats?.();
+    const result = await readRepositoryEvents({
+      events,
+      api,
+      profile: this.#profile,
+      knownRepositories: this.#state.knownRepositories,
+      locationKey,
+      logger: this.#logger,
+    });
+    if (result.entities.length > 0 || result.removed.length > 0) {
+      await connection.applyMutation({
+        type: 'delta',
+        added: result.entities,
+        removed: result.removed.map(entityRef => ({ entityRef, locationKey })),
+      });
+      this.#state.removalGuard.applied('delta', result.entities.map(({ entity }) => stringifyEntityRef(entity)), result.removed);
+    }
+    const rows = await this.#state.saveRepositories();
+    const requests = api.requestStats?.();
+    const counts = Object.entries(result.counts)
+      .filter(([, count]) => count > 0)
+      .map(([outcome, count]) => `${count} ${outcome}`)
+      .join(', ');
+    this.#logger.info(
+      `Applied ${events.length} service hook events of profile ${this.#profile.profileName} (organization ${this.#profile.organization}): ${counts}, ` +
+        `${result.entities.length} entities upserted, ${result.removed.length} removed, ` +
+        `${requests ? `${requests.requests} requests, ${requests.retries} retries, ` : ''}` +
+        `${rows ? `${rows.written} state rows written, ${rows.deleted} deleted, ` : ''}` +
+        `${Date.now() - started} ms`,
+    );
+  }
+
+  /** Runs `work` once the sync or event batch before it is done, so that they never overlap. */
+  #exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#turn.then(work);
+    this.#turn = run.catch(() => undefined);
+    return run;
   }
 
   async #recordFailure(startedAt: number, error: unknown, logger: LoggerService): Promise<void> {

@@ -168,6 +168,44 @@ export class KnownRepositories {
     if (known) known.entityRefs = refs;
   }
 
+  /** The remembered id equal to `id` but for case, if any: service hooks and listings may differ in case. */
+  knownId(id: string): string | undefined {
+    if (this.#known.has(id)) return id;
+    const lower = id.toLowerCase();
+    for (const key of this.#known.keys()) if (key.toLowerCase() === lower) return key;
+    return undefined;
+  }
+
+  /** The default branch a remembered repository's outcome was read from. */
+  branchOf(id: string): string | undefined {
+    return this.#known.get(id)?.branch;
+  }
+
+  /** The refs emitted for a remembered repository. */
+  entityRefsOf(id: string): string[] {
+    return [...(this.#known.get(id)?.entityRefs ?? [])];
+  }
+
+  /**
+   * Whether `outcome`, just read, is what is remembered of the repository, read from the same
+   * branch: the same file (by Git blob id), or the same absence or problem. Then a push changed
+   * nothing its entity shows.
+   */
+  unchanged(repository: AzureDevOpsRepository, outcome: KnownOutcome): boolean {
+    const known = this.#known.get(repository.id);
+    if (!known || known.stale || known.branch !== repository.defaultBranch || known.outcome.kind !== outcome.kind) return false;
+    if (known.outcome.kind === 'read' && outcome.kind === 'read') return !!outcome.fileId && known.outcome.fileId === outcome.fileId;
+    return JSON.stringify(known.outcome) === JSON.stringify(outcome);
+  }
+
+  /** Forgets one repository (deleted, or no longer emitted) and returns the refs emitted for it. */
+  forget(id: string): string[] {
+    const refs = this.entityRefsOf(id);
+    this.#known.delete(id);
+    this.#failedUnknown.delete(id);
+    return refs;
+  }
+
   /**
    * Forgets the repositories not in `ids`, so the cache never outgrows the organization, and
    * returns the entity refs emitted for them: a delta mutation removes those itself.

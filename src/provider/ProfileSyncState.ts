@@ -83,6 +83,20 @@ export class ProfileSyncState {
     return { written: upserted.length, deleted: deleted.length };
   }
 
+  /**
+   * Writes the repository rows that changed since {@link load}, and nothing of the profile row:
+   * what a batch of service hook events leaves. Returns the number of rows written and deleted.
+   */
+  async saveRepositories(): Promise<{ written: number; deleted: number } | undefined> {
+    if (!this.#store) return undefined;
+    const before = this.#loaded?.repositories ?? new Map<string, StoredRepository>();
+    const after = this.knownRepositories.toStored();
+    const { upserted, deleted } = repositoryChanges(before, after);
+    if (upserted.length > 0 || deleted.length > 0) await this.#store.save(this.#profile.id, { upserted, deleted });
+    this.#loaded = { ...this.#loaded, repositories: after };
+    return { written: upserted.length, deleted: deleted.length };
+  }
+
   /** Records a failed sync; everything the next sync starts from stays as it is. */
   async recordFailure(failure: { startedAt: number; endedAt: number; error: string }): Promise<void> {
     await this.#store?.recordFailure(this.#profile.id, failure);

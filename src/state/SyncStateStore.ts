@@ -12,9 +12,10 @@ const MIGRATIONS_DIRECTORY = path.resolve(__dirname, '..', '..', 'migrations');
 /** Rows per insert: SQLite allows a few thousand bound values per statement, PostgreSQL more. */
 const CHUNK_ROWS = 200;
 
-/** The changes one sync makes to a profile's state, written in one transaction. */
+/** The changes one sync (or one batch of service hook events) makes to a profile's state, written in one transaction. */
 export interface StateChanges {
-  profile: StoredProfile;
+  /** The profile row; absent when only repositories changed, as with events. */
+  profile?: StoredProfile;
   upserted: StoredRepository[];
   deleted: string[];
 }
@@ -52,10 +53,12 @@ export class SyncStateStore {
   /** Writes one sync's changes, all or nothing. */
   async save(profileId: string, changes: StateChanges): Promise<void> {
     await this.#knex.transaction(async trx => {
-      await trx(PROFILES_TABLE)
-        .insert({ profile_id: profileId, ...profileToRow(changes.profile) })
-        .onConflict('profile_id')
-        .merge();
+      if (changes.profile) {
+        await trx(PROFILES_TABLE)
+          .insert({ profile_id: profileId, ...profileToRow(changes.profile) })
+          .onConflict('profile_id')
+          .merge();
+      }
       for (let i = 0; i < changes.deleted.length; i += CHUNK_ROWS) {
         await trx(REPOSITORIES_TABLE)
           .where({ profile_id: profileId })

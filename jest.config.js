@@ -11,7 +11,15 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
+    // The Azure events module loads its two features with import(), which Jest's CommonJS runtime
+    // cannot run (it needs --experimental-vm-modules): compile that package's require-ready output
+    // once more so that import() becomes require().
+    '/node_modules/@backstage/plugin-events-backend-module-azure/dist/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@backstage/plugin-events-backend-module-azure/)'],
   setupFiles: ['<rootDir>/jest.setup.js'],
   testTimeout: 60_000,
 };

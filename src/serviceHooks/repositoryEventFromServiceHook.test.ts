@@ -91,6 +91,27 @@ describe('repositoryEventFromServiceHook', () => {
     });
   });
 
+  it('reads a Minimal push: the repository from the push URL, the project from resourceContainers', () => {
+    const payload = {
+      ...envelope('git.push', { pushId: 7, url: `${ORG}/_apis/git/repositories/R-1/pushes/7` }),
+      resourceContainers: { collection: { id: 'C' }, account: { id: 'A' }, project: { id: 'P-1' } },
+    };
+    expect(repositoryEventFromServiceHook('azureDevOps.git.push', payload)).toEqual({
+      type: 'push',
+      repositoryId: 'r-1',
+      project: 'P-1',
+      urls: [`${ORG}/_apis/git/repositories/R-1/pushes/7`],
+    });
+  });
+
+  it('reads a Minimal deletion: the project from resourceContainers', () => {
+    const payload = {
+      ...envelope('git.repo.deleted', { repositoryId: 'R-1', repositoryName: 'payments-api' }),
+      resourceContainers: { project: { id: 'P-1' } },
+    };
+    expect(repositoryEventFromServiceHook('azureDevOps.git.repo.deleted', payload)).toMatchObject({ type: 'deleted', repositoryId: 'r-1', project: 'P-1' });
+  });
+
   it('takes the project name when the payload gives no id', () => {
     const payload = envelope('git.push', { repository: { ...REPOSITORY, project: { name: 'Payments' } } });
     expect(repositoryEventFromServiceHook('azureDevOps.git.push', payload)).toMatchObject({ project: 'Payments' });
@@ -108,6 +129,7 @@ describe('repositoryEventFromServiceHook', () => {
     ['a repository without a project', 'azureDevOps.git.repo.renamed', envelope('git.repo.renamed', { repository: { id: 'R-1' } })],
     ['a deletion with a repository only', 'azureDevOps.git.repo.deleted', envelope('git.repo.deleted', { repository: REPOSITORY })],
     ['a deletion without a project', 'azureDevOps.git.repo.deleted', envelope('git.repo.deleted', { repositoryId: 'R-1' })],
+    ['a push URL that does not decode', 'azureDevOps.git.push', { ...envelope('git.push', { url: `${ORG}/_apis/git/repositories/%E0%A4%A/pushes/1` }), resourceContainers: { project: { id: 'P-1' } } }],
   ])('ignores %s, saying why', (_, topic, payload) => {
     const result = repositoryEventFromServiceHook(topic, payload);
     expect(result).toEqual({ ignored: expect.stringContaining(topic) });

@@ -50,11 +50,14 @@ export function repositoryEventFromServiceHook(topic: string, payload: unknown):
   if (!type) return { ignored: `topic ${topic} is not a repository event` };
   if (!isRecord(payload) || !isRecord(payload.resource)) return { ignored: `${topic}: the payload has no resource` };
   const resource = payload.resource;
+  // The envelope names the project by GUID even when "Resource details to send" is Minimal.
+  const containers = isRecord(payload.resourceContainers) ? payload.resourceContainers : undefined;
+  const containerProject = isRecord(containers?.project) ? text(containers.project.id) : undefined;
 
   if (type === 'deleted') {
     const project = isRecord(resource.project) ? resource.project : undefined;
     const repositoryId = text(resource.repositoryId);
-    const projectRef = text(project?.id) ?? text(project?.name);
+    const projectRef = text(project?.id) ?? containerProject ?? text(project?.name);
     if (!repositoryId || !projectRef) return { ignored: `${topic}: the payload names no repositoryId or project` };
     return {
       type,
@@ -62,24 +65,35 @@ export function repositoryEventFromServiceHook(topic: string, payload: unknown):
       repositoryName: text(resource.repositoryName),
       project: projectRef,
       projectName: text(project?.name),
-      urls: definedTexts([project?.url]),
+      urls: definedTexts([project?.url, resource.url]),
     };
   }
 
   const repository = isRecord(resource.repository) ? resource.repository : undefined;
   const project = isRecord(repository?.project) ? repository.project : undefined;
-  const repositoryId = text(repository?.id);
-  const projectRef = text(project?.id) ?? text(project?.name);
-  if (!repository || !repositoryId || !projectRef) return { ignored: `${topic}: the payload names no repository with an id and a project` };
+  // A Minimal push keeps only its own URL, which names the repository: `…/_apis/git/repositories/{id}/pushes/{n}`.
+  const repositoryId = text(repository?.id) ?? repositoryIdInUrl(resource.url);
+  const projectRef = text(project?.id) ?? containerProject ?? text(project?.name);
+  if (!repositoryId || !projectRef) return { ignored: `${topic}: the payload names no repository with an id and a project` };
   return {
     type,
     repositoryId: repositoryId.toLowerCase(),
-    repositoryName: text(repository.name),
+    repositoryName: text(repository?.name) ?? text(resource.newName),
     project: projectRef,
     projectName: text(project?.name),
     ...(type === 'push' ? pushedBranches(resource.refUpdates) : {}),
-    urls: definedTexts([repository.url, project?.url, repository.remoteUrl]),
+    urls: definedTexts([repository?.url, project?.url, repository?.remoteUrl, resource.url]),
   };
+}
+
+function repositoryIdInUrl(url: unknown): string | undefined {
+  const match = /\/_apis\/git\/repositories\/([^/?#]+)/i.exec(text(url) ?? '');
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The branches of `refUpdates`, when it is a list; tags and other refs are no branch. */

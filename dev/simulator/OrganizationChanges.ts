@@ -1,7 +1,7 @@
 import {
   nextCommitId,
-  normalizeFilePath,
   NULL_COMMIT_ID,
+  SIMULATED_COMMIT_COMMENT,
   type RepositoryInit,
   type SimulatedProject,
   type SimulatedRepository,
@@ -46,15 +46,13 @@ export class OrganizationChanges {
   setFile(organization: string, project: string, repository: string, path: string, content: string | undefined): SimulatedRepository {
     const { repository: before } = this.#store.locateRepository(organization, project, repository);
     const oldObjectId = before.commitId;
-    const filePath = normalizeFilePath(path);
-    const verb = content === undefined ? 'Delete' : Object.hasOwn(before.files, filePath) ? 'Update' : 'Add';
     const changed = this.#store.setFile(organization, project, repository, path, content);
     this.#pushed(organization, project, changed, {
       branch: changed.defaultBranch ?? 'main',
       oldObjectId,
       newObjectId: changed.commitId,
       date: changed.lastPushDate,
-      comment: `${verb} ${filePath}`,
+      comment: SIMULATED_COMMIT_COMMENT,
     });
     return changed;
   }
@@ -78,7 +76,7 @@ export class OrganizationChanges {
       oldObjectId: tip ?? NULL_COMMIT_ID,
       newObjectId: nextCommitId(tip ?? target.commitId, `refs/heads/${name}`, String(this.#pushes.nextPushId(target))),
       date: new Date(this.#clock()),
-      comment: `Simulated push to ${name}`,
+      comment: SIMULATED_COMMIT_COMMENT,
     });
   }
 
@@ -98,7 +96,7 @@ export class OrganizationChanges {
         oldObjectId: NULL_COMMIT_ID,
         newObjectId: created.commitId,
         date: created.lastPushDate,
-        comment: 'Initial commit',
+        comment: SIMULATED_COMMIT_COMMENT,
       });
     }
     return created;
@@ -198,7 +196,7 @@ export class OrganizationChanges {
       newObjectId: repository.commitId,
       pushId: this.#pushes.nextPushId(repository),
       date: repository.lastPushDate,
-      comment: 'Initial commit',
+      comment: SIMULATED_COMMIT_COMMENT,
     };
   }
 

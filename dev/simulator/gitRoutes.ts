@@ -1,5 +1,5 @@
 import { unresolvableVersion } from './azureDevOpsErrors';
-import { normalizeFilePath, SIMULATED_PUSHER, type SimulatedProject, type SimulatedRepository } from './organization';
+import { normalizeFilePath, SIMULATED_COMMIT_COMMENT, SIMULATED_PUSHER, type SimulatedProject, type SimulatedRepository } from './organization';
 import { jsonReply, listReply } from './reply';
 import { inListingOrder, repositoryJson } from './repositoryJson';
 import {
@@ -100,7 +100,7 @@ function commitJson(
     commitId: found.commitId,
     author: person,
     committer: person,
-    comment: 'Simulated push',
+    comment: SIMULATED_COMMIT_COMMENT,
     url: `${context.urls.repository(project, found)}/commits/${found.commitId}`,
     remoteUrl: `${context.urls.web(project, found)}/commit/${found.commitId}`,
   };

@@ -80,6 +80,12 @@ export const SIMULATED_PUSHER = {
   email: 'pusher@simulator.invalid',
 } as const;
 
+/**
+ * The comment of every simulated commit. It names no file: a push payload says nothing of the
+ * files a push changed, and a client must not read them from free text either.
+ */
+export const SIMULATED_COMMIT_COMMENT = 'Simulated push';
+
 /** Git's all-zero object id, used as the "tip" of a repository that has no branch. */
 export const NULL_COMMIT_ID = '0'.repeat(40);
 

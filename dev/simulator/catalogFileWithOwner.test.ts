@@ -28,7 +28,7 @@ describe('catalogFileWithOwner', () => {
   it('sets the owner of the first Component and keeps everything else as written', () => {
     const edited = catalogFileWithOwner(SYSTEM_THEN_COMPONENT, 'group:default/new-team');
     expect(owners(edited)).toEqual(['team-platform', 'group:default/new-team']);
-    expect(edited).toBe(SYSTEM_THEN_COMPONENT.replace(/owner: team-platform\n  system/, 'owner: group:default/new-team\n  system'));
+    expect(edited).toBe(SYSTEM_THEN_COMPONENT.replace('owner: team-platform\n  system', 'owner: group:default/new-team\n  system'));
   });
 
   it('adds spec.owner to the first document when no Component has one', () => {

@@ -31,7 +31,7 @@ import { OrganizationChanges, type PayloadDetails } from './OrganizationChanges'
 import { OrganizationStore } from './OrganizationStore';
 import { activityMetrics, languageMetrics } from './projectAnalysisRoutes';
 import type { RecordedPush } from './PushLedger';
-import { JSON_CONTENT_TYPE, jsonReply, withByteOrderMark, type Reply } from './reply';
+import { JSON_CONTENT_TYPE, withByteOrderMark, type Reply } from './reply';
 import { parseRequestTarget, type RequestTarget, type RouteName } from './requestTarget';
 import { ResourceUrls, type Outcome, type RouteHandler } from './routeContext';
 import { RequestLog, type MutableRecordedRequest, type RecordedRequest } from './RequestLog';
@@ -44,9 +44,6 @@ import { SimulatorStateError } from './SimulatorStateError';
 import { ThrottleBudget, type ThrottleOptions, type ThrottleStats } from './ThrottleBudget';
 
 export type { AzureDevOpsSimulatorOptions } from './simulatorOptions';
-
-/** Enough for any catalog file the demo writes. */
-const CONTROL_BODY_LIMIT = 1024 * 1024;
 export type { RecordedRequest } from './RequestLog';
 
 const ROUTES: Record<Exclude<RouteName, 'unknown'>, RouteHandler> = {
@@ -364,15 +361,7 @@ export class AzureDevOpsSimulator {
 
   /** Control requests are no Azure DevOps traffic: no latency, faults, credentials or request log. */
   async #handleControl(request: IncomingMessage, response: ServerResponse, method: string, url: URL): Promise<void> {
-    let reply: Reply;
-    try {
-      const body = await readControlBody(request);
-      reply = body === undefined
-        ? jsonReply({ message: `A control request body holds at most ${CONTROL_BODY_LIMIT} bytes` }, 413)
-        : await answerControlRequest(method, url, body, this);
-    } catch (error) {
-      reply = jsonReply({ message: String(error) }, 500);
-    }
+    const reply = await answerControlRequest(request, method, url, this);
     if (this.#stopping || response.destroyed || response.headersSent) return;
     response.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body, 'utf8')) });
     response.end(reply.body);
@@ -546,16 +535,4 @@ export class AzureDevOpsSimulator {
       this.#sleepers.set(timer, resolve);
     });
   }
-}
-
-/** The body as text; undefined when it is larger than {@link CONTROL_BODY_LIMIT}. */
-async function readControlBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > CONTROL_BODY_LIMIT) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { normalizeFilePath, type RepositoryInit, type SimulatedRepository } from './organization';
 import type { RecordedPush } from './PushLedger';
 import { jsonReply, type Reply } from './reply';
@@ -6,6 +7,8 @@ import { SimulatorStateError } from './SimulatorStateError';
 
 /** Outside every Azure DevOps path: an organization name cannot start with an underscore. */
 const CONTROL_PREFIX = '/_simulator/';
+/** Enough for any catalog file the demo writes. */
+const BODY_LIMIT = 1024 * 1024;
 
 /** The simulator as the control routes drive it. */
 export interface ControlledSimulator {
@@ -38,11 +41,21 @@ export function isControlPath(pathname: string): boolean {
  * No credentials are asked: the simulator listens on loopback only.
  */
 export async function answerControlRequest(
+  request: IncomingMessage,
   method: string,
   url: URL,
-  body: string,
   simulator: ControlledSimulator,
 ): Promise<Reply> {
+  try {
+    const body = await readBody(request);
+    if (body === undefined) return jsonReply({ message: `A control request body holds at most ${BODY_LIMIT} bytes` }, 413);
+    return await answer(method, url, body, simulator);
+  } catch (error) {
+    return jsonReply({ message: String(error) }, 500);
+  }
+}
+
+async function answer(method: string, url: URL, body: string, simulator: ControlledSimulator): Promise<Reply> {
   const segments = decodeSegments(url.pathname.slice(CONTROL_PREFIX.length));
   if (!segments || segments.length < 3 || segments.length > 4) return notFound(method, url);
   const [organization, project, repository, action] = segments;
@@ -175,4 +188,16 @@ function decodeSegments(path: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The body as text; undefined when it is larger than {@link BODY_LIMIT}. */
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > BODY_LIMIT) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

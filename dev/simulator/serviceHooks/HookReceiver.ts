@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedHook {
   path: string;
   headers: IncomingHttpHeaders;
+  /** Parsed from JSON, or the text as it came when it is no JSON. */
   body: unknown;
 }
 
@@ -25,8 +26,7 @@ export class HookReceiver {
       const chunks: Buffer[] = [];
       request.on('data', chunk => chunks.push(chunk as Buffer));
       request.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        this.received.push({ path: request.url ?? '', headers: request.headers, body: text ? JSON.parse(text) : undefined });
+        this.received.push({ path: request.url ?? '', headers: request.headers, body: parsedBody(Buffer.concat(chunks).toString('utf8')) });
         response.writeHead(this.#statuses.shift() ?? this.#finally, { 'content-type': 'application/json' });
         response.end('{}');
       });
@@ -63,5 +63,13 @@ export class HookReceiver {
 
   stop(): Promise<void> {
     return new Promise(resolve => this.#server.close(() => resolve()));
+  }
+}
+
+function parsedBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }

@@ -17,6 +17,7 @@ import { errorReply, organizationNotFound, projectNotFound, routeNotFound } from
 import type { DeploymentSettings } from './deployment';
 import { areaOptions, connectionData, project, projects, resourceAreas } from './coreRoutes';
 import { faultAction, FaultRegistry, type Fault, type FaultAction, type FaultSubject } from './faults';
+import { answerControlRequest, isControlPath } from './controlRoutes';
 import { branchStats, commits, refs, repositories, repository } from './gitRoutes';
 import { items } from './itemRoutes';
 import type {
@@ -26,13 +27,20 @@ import type {
   SimulatedProject,
   SimulatedRepository,
 } from './organization';
+import { OrganizationChanges, type PayloadDetails } from './OrganizationChanges';
 import { OrganizationStore } from './OrganizationStore';
 import { activityMetrics, languageMetrics } from './projectAnalysisRoutes';
+import type { RecordedPush } from './PushLedger';
 import { JSON_CONTENT_TYPE, withByteOrderMark, type Reply } from './reply';
 import { parseRequestTarget, type RequestTarget, type RouteName } from './requestTarget';
 import { ResourceUrls, type Outcome, type RouteHandler } from './routeContext';
 import { RequestLog, type MutableRecordedRequest, type RecordedRequest } from './RequestLog';
+import type { ServiceHookOptions } from './serviceHooks/ServiceHookOptions';
+import type { ServiceHookEventType, ServiceHookPayload } from './serviceHooks/ServiceHookPayload';
+import { ServiceHookPublisher } from './serviceHooks/ServiceHookPublisher';
+import type { ServiceHookDelivery } from './serviceHooks/ServiceHookSender';
 import type { AzureDevOpsSimulatorOptions } from './simulatorOptions';
+import { SimulatorStateError } from './SimulatorStateError';
 import { ThrottleBudget, type ThrottleOptions, type ThrottleStats } from './ThrottleBudget';
 
 export type { AzureDevOpsSimulatorOptions } from './simulatorOptions';
@@ -72,6 +80,8 @@ export class AzureDevOpsSimulator {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #store: OrganizationStore;
+  readonly #hooks: ServiceHookPublisher;
+  readonly #changes: OrganizationChanges;
   readonly #faults = new FaultRegistry();
   readonly #clock: () => number;
   readonly #sleepers = new Map<NodeJS.Timeout, () => void>();
@@ -91,6 +101,8 @@ export class AzureDevOpsSimulator {
   private constructor(options: AzureDevOpsSimulatorOptions) {
     this.#clock = options.clock ?? Date.now;
     this.#store = new OrganizationStore(structuredClone(options.organizations), this.#clock);
+    this.#hooks = new ServiceHookPublisher({ clock: this.#clock, baseUrl: () => this.#url, serviceHooks: options.serviceHooks });
+    this.#changes = new OrganizationChanges({ store: this.#store, hooks: this.#hooks, clock: this.#clock });
     this.#tokens = new Set(options.tokens ?? ['sim-token']);
     this.#expiredTokens = new Set(options.expiredTokens ?? []);
     this.#brokerTokens = new Set(options.brokerTokens ?? []);
@@ -132,11 +144,19 @@ export class AzureDevOpsSimulator {
   /** The live state of an organization: changes show in the next answers. */
   organization(name: string): SimulatedOrganization {
     const found = this.#store.organization(name);
-    if (!found) throw new Error(`Unknown organization ${name}`);
+    if (!found) throw new SimulatorStateError('notFound', `Unknown organization ${name}`);
     return found;
   }
 
-  /** Pushes a commit writing (or, with `undefined`, deleting) one file on the default branch. */
+  /** The live repository, by name or id inside the project; throws when unknown. */
+  repository(organization: string, project: string, repository: string): SimulatedRepository {
+    return this.#store.locateRepository(organization, project, repository).repository;
+  }
+
+  /**
+   * Pushes a commit writing (or, with `undefined`, deleting) one file on the default branch;
+   * sends git.push when service hooks are set.
+   */
   setFile(
     organization: string,
     project: string,
@@ -144,20 +164,81 @@ export class AzureDevOpsSimulator {
     path: string,
     content: string | undefined,
   ): SimulatedRepository {
-    return this.#store.setFile(organization, project, repository, path, content);
+    return this.#changes.setFile(organization, project, repository, path, content);
+  }
+
+  /**
+   * Pushes a commit to a branch other than the default, which stays as it is (only the default
+   * branch is served); sends git.push when service hooks are set.
+   */
+  pushToBranch(organization: string, project: string, repository: string, branch: string): RecordedPush {
+    return this.#changes.pushToBranch(organization, project, repository, branch);
   }
 
   addProject(organization: string, init: ProjectInit): SimulatedProject {
     return this.#store.addProject(organization, init);
   }
 
+  /**
+   * Sends git.repo.created when service hooks are set, and then, for a repository created with
+   * files, git.push of its default branch.
+   */
   addRepository(organization: string, project: string, init: RepositoryInit): SimulatedRepository {
-    return this.#store.addRepository(organization, project, init);
+    return this.#changes.addRepository(organization, project, init);
   }
 
-  /** By name or id; false when there was no such repository. */
+  /** By name or id; false when there was no such repository. Sends git.repo.deleted when service hooks are set. */
   removeRepository(organization: string, project: string, repository: string): boolean {
-    return this.#store.removeRepository(organization, project, repository);
+    return this.#changes.removeRepository(organization, project, repository);
+  }
+
+  /** Keeps the id; sends git.repo.renamed when service hooks are set and the name changes. */
+  renameRepository(organization: string, project: string, repository: string, newName: string): SimulatedRepository {
+    return this.#changes.renameRepository(organization, project, repository, newName);
+  }
+
+  /** Sends git.repo.statuschanged when service hooks are set and the state changes. */
+  setRepositoryDisabled(organization: string, project: string, repository: string, disabled: boolean): SimulatedRepository {
+    return this.#changes.setRepositoryDisabled(organization, project, repository, disabled);
+  }
+
+  /** Starts or, with `undefined`, stops sending service hooks; see {@link AzureDevOpsSimulatorOptions.serviceHooks}. */
+  setServiceHooks(options: ServiceHookOptions | undefined): void {
+    this.#hooks.configure(options);
+  }
+
+  /**
+   * The payload `eventType` would carry for the repository as it is now, built without sending
+   * or changing anything, e.g. to post by hand with a wrong secret. git.push repeats the branch's
+   * last push (or the push that created it at its current tip).
+   */
+  serviceHookPayload(
+    eventType: ServiceHookEventType,
+    organization: string,
+    project: string,
+    repository: string,
+    details: PayloadDetails = {},
+  ): ServiceHookPayload {
+    return this.#changes.payload(eventType, organization, project, repository, details);
+  }
+
+  /** Every service hook delivery since the last reset, once all of them have settled. */
+  serviceHookDeliveries(): Promise<ServiceHookDelivery[]> {
+    return this.#hooks.deliveries();
+  }
+
+  /** The deliveries settled so far, in the order they were sent. */
+  get deliveredServiceHooks(): readonly ServiceHookDelivery[] {
+    return this.#hooks.settledDeliveries;
+  }
+
+  /** Runs a change and resolves, once they have settled, with the service hook deliveries it started. */
+  withServiceHookDeliveries<T>(change: () => T): Promise<{ result: T; deliveries: ServiceHookDelivery[] }> {
+    return this.#hooks.deliveriesOf(change);
+  }
+
+  resetServiceHookDeliveries(): void {
+    this.#hooks.resetDeliveries();
   }
 
   /** Needed only after renaming projects or repositories on the live objects. */
@@ -230,6 +311,7 @@ export class AzureDevOpsSimulator {
   /** Closes the server and every open socket (hanging requests included). Safe to call twice. */
   stop(): Promise<void> {
     this.#stopping ??= new Promise(resolve => {
+      this.#hooks.close();
       for (const [timer, wake] of this.#sleepers) {
         clearTimeout(timer);
         wake();
@@ -255,6 +337,10 @@ export class AzureDevOpsSimulator {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', this.#url);
     const method = (request.method ?? 'GET').toUpperCase();
+    if (isControlPath(url.pathname)) {
+      await this.#handleControl(request, response, method, url);
+      return;
+    }
     const target = parseRequestTarget(method, url.pathname);
     const record = this.#log.record(request, method, url, target);
     try {
@@ -271,6 +357,14 @@ export class AzureDevOpsSimulator {
     } catch (error) {
       await this.#write(response, record, errorReply(500, 'SimulatorException', String(error)));
     }
+  }
+
+  /** Control requests are no Azure DevOps traffic: no latency, faults, credentials or request log. */
+  async #handleControl(request: IncomingMessage, response: ServerResponse, method: string, url: URL): Promise<void> {
+    const reply = await answerControlRequest(request, method, url, this);
+    if (this.#stopping || response.destroyed || response.headersSent) return;
+    response.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body, 'utf8')) });
+    response.end(reply.body);
   }
 
   /** Returns true when the fault took care of the request. */

@@ -10,6 +10,7 @@ import {
   type SimulatedProject,
   type SimulatedRepository,
 } from './organization';
+import { SimulatorStateError } from './SimulatorStateError';
 
 /** A repository with the project that holds it. */
 export interface LocatedRepository {
@@ -107,7 +108,7 @@ export class OrganizationStore {
     path: string,
     content: string | undefined,
   ): SimulatedRepository {
-    const target = this.#require(organization, project, repository);
+    const target = this.locateRepository(organization, project, repository).repository;
     const filePath = normalizeFilePath(path);
     const history = [...this.pushTimes(target)];
     if (content === undefined) delete target.files[filePath];
@@ -125,7 +126,7 @@ export class OrganizationStore {
     const index = this.#requireIndex(organization);
     const project = createProject(index.organization.name, init);
     if (index.projects.has(project.name.toLowerCase()) || index.projects.has(project.id)) {
-      throw new Error(`Project ${init.name} already exists in ${organization}`);
+      throw new SimulatorStateError('conflict', `Project ${init.name} already exists in ${organization}`);
     }
     index.organization.projects.push(project);
     this.reindex(organization);
@@ -136,13 +137,41 @@ export class OrganizationStore {
     const index = this.#requireIndex(organization);
     const owner = this.#requireProject(organization, project);
     if (this.findRepository(organization, init.name, owner)) {
-      throw new Error(`Repository ${project}/${init.name} already exists in ${organization}`);
+      throw new SimulatorStateError('conflict', `Repository ${project}/${init.name} already exists in ${organization}`);
     }
     const repository = createRepository(index.organization.name, owner.name, init);
-    if (index.repositoriesById.has(repository.id)) throw new Error(`Repository id ${repository.id} is taken`);
+    if (index.repositoriesById.has(repository.id)) {
+      throw new SimulatorStateError('conflict', `Repository id ${repository.id} is taken`);
+    }
     owner.repositories.push(repository);
     this.reindex(organization);
     return repository;
+  }
+
+  /** Keeps the id, as a rename on the service does; the new name must be free in the project. */
+  renameRepository(organization: string, project: string, repository: string, newName: string): LocatedRepository {
+    const located = this.locateRepository(organization, project, repository);
+    if (newName.trim() === '') throw new SimulatorStateError('invalid', 'A repository name cannot be empty');
+    const taken = this.findRepository(organization, newName, located.project);
+    if (taken && taken.repository !== located.repository) {
+      throw new SimulatorStateError('conflict', `Repository ${project}/${newName} already exists in ${organization}`);
+    }
+    located.repository.name = newName;
+    this.reindex(organization);
+    return located;
+  }
+
+  setRepositoryDisabled(organization: string, project: string, repository: string, disabled: boolean): LocatedRepository {
+    const located = this.locateRepository(organization, project, repository);
+    located.repository.isDisabled = disabled;
+    return located;
+  }
+
+  /** By name or id inside the project; throws when the organization, project or repository is unknown. */
+  locateRepository(organization: string, project: string, repository: string): LocatedRepository {
+    const located = this.findRepository(organization, repository, this.#requireProject(organization, project));
+    if (!located) throw new SimulatorStateError('notFound', `Unknown repository ${organization}/${project}/${repository}`);
+    return located;
   }
 
   /** Returns false when there was no such repository. */
@@ -177,21 +206,16 @@ export class OrganizationStore {
 
   #requireIndex(organization: string): OrganizationIndex {
     const index = this.#indexes.get(organization.toLowerCase());
-    if (!index) throw new Error(`Unknown organization ${organization}`);
+    if (!index) throw new SimulatorStateError('notFound', `Unknown organization ${organization}`);
     return index;
   }
 
   #requireProject(organization: string, project: string): SimulatedProject {
     const found = this.findProject(organization, project);
-    if (!found) throw new Error(`Unknown project ${organization}/${project}`);
+    if (!found) throw new SimulatorStateError('notFound', `Unknown project ${organization}/${project}`);
     return found;
   }
 
-  #require(organization: string, project: string, repository: string): SimulatedRepository {
-    const located = this.findRepository(organization, repository, this.#requireProject(organization, project));
-    if (!located) throw new Error(`Unknown repository ${organization}/${project}/${repository}`);
-    return located.repository;
-  }
 }
 
 function matchesKey(project: SimulatedProject, nameOrId: string): boolean {

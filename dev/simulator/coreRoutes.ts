@@ -1,7 +1,7 @@
 import { badRequest, projectNotFound } from './azureDevOpsErrors';
 import type { SimulatedIdentity } from './authentication';
 import { resourceAreasJson } from './deployment';
-import { deterministicGuid } from './organization';
+import { collectionIdOf, deploymentIdOf } from './hostIds';
 import { jsonReply, listReply } from './reply';
 import { resourceLocations } from './resourceLocations';
 import {
@@ -31,8 +31,8 @@ export const connectionData: RouteHandler = context => {
   return jsonReply({
     authenticatedUser: identityJson(context.identity),
     authorizedUser: identityJson(context.identity),
-    instanceId: deterministicGuid('instance', organizationName),
-    deploymentId: deterministicGuid('deployment', organizationName),
+    instanceId: collectionIdOf(organizationName),
+    deploymentId: deploymentIdOf(organizationName),
     deploymentType: context.deployment.deployment === 'services' ? 'hosted' : 'onPremises',
     locationServiceData: {
       serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',

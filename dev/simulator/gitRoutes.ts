@@ -1,5 +1,5 @@
 import { unresolvableVersion } from './azureDevOpsErrors';
-import { normalizeFilePath, type SimulatedProject, type SimulatedRepository } from './organization';
+import { normalizeFilePath, SIMULATED_COMMIT_COMMENT, SIMULATED_PUSHER, type SimulatedProject, type SimulatedRepository } from './organization';
 import { jsonReply, listReply } from './reply';
 import { inListingOrder, repositoryJson } from './repositoryJson';
 import {
@@ -95,12 +95,12 @@ function commitJson(
   project: SimulatedProject,
   found: SimulatedRepository,
 ): Record<string, unknown> {
-  const person = { name: 'Simulated Pusher', email: 'pusher@simulator.invalid', date: found.lastPushDate.toISOString() };
+  const person = { name: SIMULATED_PUSHER.displayName, email: SIMULATED_PUSHER.email, date: found.lastPushDate.toISOString() };
   return {
     commitId: found.commitId,
     author: person,
     committer: person,
-    comment: 'Simulated push',
+    comment: SIMULATED_COMMIT_COMMENT,
     url: `${context.urls.repository(project, found)}/commits/${found.commitId}`,
     remoteUrl: `${context.urls.web(project, found)}/commit/${found.commitId}`,
   };

@@ -26,5 +26,24 @@ export {
   type SimulatedProject,
   type SimulatedRepository,
 } from './organization';
+export type { PayloadDetails } from './OrganizationChanges';
+export type { RecordedPush } from './PushLedger';
 export type { RouteName } from './requestTarget';
+export { gitPushPayload, type GitPush } from './serviceHooks/gitPushPayload';
+export { hookOrigin, type HookActor, type HookOrigin } from './serviceHooks/HookOrigin';
+export { HookReceiver, type ReceivedHook } from './serviceHooks/HookReceiver';
+export { repositoryCreatedPayload, type RepositoryChange } from './serviceHooks/repositoryCreatedPayload';
+export { repositoryDeletedPayload } from './serviceHooks/repositoryDeletedPayload';
+export { repositoryRenamedPayload } from './serviceHooks/repositoryRenamedPayload';
+export { repositoryStatusChangedPayload } from './serviceHooks/repositoryStatusChangedPayload';
+export type { ServiceHookOptions } from './serviceHooks/ServiceHookOptions';
+export type {
+  ResourceDetails,
+  ServiceHookEventType,
+  ServiceHookMessage,
+  ServiceHookNotification,
+  ServiceHookPayload,
+} from './serviceHooks/ServiceHookPayload';
+export type { ServiceHookDelivery } from './serviceHooks/ServiceHookSender';
+export { SimulatorStateError } from './SimulatorStateError';
 export type { ThrottleOptions, ThrottleStats } from './ThrottleBudget';

@@ -15,6 +15,11 @@ const USAGE = `Usage: npm run simulator -- [options]
   --org <name>        organization name (default: the fixture's, or "synthetic")
   --token <pat>       accepted PAT, repeatable (default sim-token)
   --latency <ms>      added to every answer (default 0)
+  --hook-url <url>    send service hooks of the changes made through /_simulator (and
+                      npm run simulator:event) to this URL, e.g.
+                      http://localhost:7007/api/events/http/azureDevOps
+  --hook-secret <s>   sent as the x-ado-webhook-secret header
+  --hook-details <d>  resource details to send: all (default) or minimal
 `;
 
 function readNumber(value: string | undefined, name: string, fallback: number): number {
@@ -36,6 +41,9 @@ async function main(): Promise<void> {
       org: { type: 'string' },
       token: { type: 'string', multiple: true },
       latency: { type: 'string' },
+      'hook-url': { type: 'string' },
+      'hook-secret': { type: 'string' },
+      'hook-details': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -59,11 +67,17 @@ async function main(): Promise<void> {
   }
 
   const tokens = values.token ?? ['sim-token'];
+  const resourceDetails = values['hook-details'] ?? 'all';
+  if (resourceDetails !== 'all' && resourceDetails !== 'minimal') {
+    throw new Error(`--hook-details expects all or minimal, got "${resourceDetails}"`);
+  }
+  const hookUrl = values['hook-url'];
   const simulator = await AzureDevOpsSimulator.start({
     organizations: [organization],
     port: readNumber(values.port, 'port', 8081),
     tokens,
     latencyMs: readNumber(values.latency, 'latency', 0),
+    serviceHooks: hookUrl === undefined ? undefined : { url: hookUrl, secret: values['hook-secret'], resourceDetails },
   });
   const summary = summarizeOrganization(organization);
   process.stdout.write(
@@ -74,6 +88,10 @@ async function main(): Promise<void> {
         `(${summary.withCatalogFile} with catalog-info.yaml, ${summary.empty} empty, ` +
         `${summary.disabled} disabled, ${summary.forks} forks)`,
       `  accepted tokens: ${tokens.join(', ')}`,
+      hookUrl === undefined
+        ? '  service hooks: none (--hook-url to send them)'
+        : `  service hooks: ${hookUrl} (${resourceDetails} resource details${values['hook-secret'] === undefined ? '' : ', with secret'})`,
+      `  change it: npm run simulator:event -- --help  (--simulator ${simulator.url})`,
       '',
     ].join('\n'),
   );

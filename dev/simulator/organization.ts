@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SimulatorStateError } from './SimulatorStateError';
 
 /** One Git repository of the simulated organization. */
 export interface SimulatedRepository {
@@ -72,6 +73,19 @@ export interface ProjectInit {
 export const DEFAULT_PROJECT_UPDATE_TIME = new Date('2024-01-01T00:00:00.000Z');
 export const DEFAULT_LAST_PUSH_DATE = new Date('2025-01-01T00:00:00.000Z');
 
+/** Who makes every change to a simulated organization: the author of its commits and pushes. */
+export const SIMULATED_PUSHER = {
+  id: deterministicGuid('identity', 'simulated-pusher'),
+  displayName: 'Simulated Pusher',
+  email: 'pusher@simulator.invalid',
+} as const;
+
+/**
+ * The comment of every simulated commit. It names no file: a push payload says nothing of the
+ * files a push changed, and a client must not read them from free text either.
+ */
+export const SIMULATED_COMMIT_COMMENT = 'Simulated push';
+
 /** Git's all-zero object id, used as the "tip" of a repository that has no branch. */
 export const NULL_COMMIT_ID = '0'.repeat(40);
 
@@ -127,7 +141,7 @@ export function createRepository(
   const empty = init.empty ?? false;
   const files = empty ? {} : normalizeFiles(init.files ?? {});
   if (empty && init.files && Object.keys(init.files).length > 0) {
-    throw new Error(`Repository ${projectName}/${init.name} is empty and cannot hold files`);
+    throw new SimulatorStateError('invalid', `Repository ${projectName}/${init.name} is empty and cannot hold files`);
   }
   const repository: SimulatedRepository = {
     id: (init.id ?? deterministicGuid(organizationName, projectName, init.name)).toLowerCase(),

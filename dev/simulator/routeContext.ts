@@ -59,6 +59,33 @@ export class ResourceUrls {
     return `${this.#organizationUrl}/${project.id}/_apis/git/repositories/${repository.id}`;
   }
 
+  /**
+   * The repository by id alone, without its project: how service hook payloads name it, while
+   * REST answers put the project id before `_apis` (recorded git.push deliveries in
+   * argoproj/argo-cd util/webhook/testdata/azuredevops-git-push-event.json and Microsoft's
+   * git.repo.* samples).
+   */
+  organizationRepository(repository: SimulatedRepository): string {
+    return `${this.#organizationUrl}/_apis/git/repositories/${repository.id}`;
+  }
+
+  push(repository: SimulatedRepository, pushId: number): string {
+    return `${this.organizationRepository(repository)}/pushes/${pushId}`;
+  }
+
+  commit(repository: SimulatedRepository, commitId: string): string {
+    return `${this.organizationRepository(repository)}/commits/${commitId}`;
+  }
+
+  identity(id: string): string {
+    return `${this.#organizationUrl}/_apis/Identities/${id}`;
+  }
+
+  identityImage(id: string): string {
+    return `${this.#organizationUrl}/_api/_common/identityImage?id=${id}`;
+  }
+
+  /** Also the `remoteUrl` of service hook payloads, which carry no user name. */
   web(project: SimulatedProject, repository: SimulatedRepository): string {
     return `${this.#organizationUrl}/${gitPath(project, repository)}`;
   }

@@ -2,6 +2,7 @@ import type { AuthFailureMode } from './authentication';
 import type { BrokerAcceptRule } from './brokerAcceptRules';
 import type { Deployment } from './deployment';
 import type { SimulatedOrganization } from './organization';
+import type { ServiceHookOptions } from './serviceHooks/ServiceHookOptions';
 import type { ThrottleOptions } from './ThrottleBudget';
 
 export interface AzureDevOpsSimulatorOptions {
@@ -41,4 +42,10 @@ export interface AzureDevOpsSimulatorOptions {
   deployment?: Deployment;
   /** See `DeploymentSettings.resourceAreaHost` in `./deployment`. */
   resourceAreaHost?: string;
+  /**
+   * A web hook subscription to the Git events: the changes made through the simulator's methods
+   * (and its `/_simulator` control routes) are then POSTed as service hook payloads, without
+   * waiting for the answer. Absent, nothing is sent. Changeable with `setServiceHooks`.
+   */
+  serviceHooks?: ServiceHookOptions;
 }

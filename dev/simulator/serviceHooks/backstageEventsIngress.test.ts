@@ -3,8 +3,7 @@
  * backend's HTTP ingress and `@backstage/plugin-events-backend-module-azure`, which checks the
  * `x-ado-webhook-secret` header and republishes each payload on `azureDevOps.<eventType>`.
  */
-import { dirname, join } from 'node:path';
-import { createBackendModule, type BackendFeature } from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { eventsServiceRef, type EventParams } from '@backstage/plugin-events-node';
 import { AzureDevOpsSimulator } from '../AzureDevOpsSimulator';
@@ -12,20 +11,6 @@ import { DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../loadOrganization
 
 const SECRET = 'demo-secret';
 
-/**
- * The Azure module's two modules, loaded from its files: the package's default export loads them
- * with `import()`, which Jest's CommonJS runtime refuses without --experimental-vm-modules; the
- * modules themselves are plain CommonJS. A backend run with Node (`npm start`) adds the package.
- */
-async function azureDevOpsEventsModules(): Promise<BackendFeature[]> {
-  const service = join(dirname(require.resolve('@backstage/plugin-events-backend-module-azure/package.json')), 'dist', 'service');
-  const modules = await Promise.all(
-    ['eventsModuleAzureDevOpsEventRouter.cjs.js', 'eventsModuleAzureDevOpsWebhook.cjs.js'].map(
-      file => import(join(service, file)) as Promise<{ default: BackendFeature }>,
-    ),
-  );
-  return modules.map(module => module.default);
-}
 const EVENT_TYPES = ['git.push', 'git.repo.created', 'git.repo.renamed', 'git.repo.deleted', 'git.repo.statuschanged'];
 
 describe('service hooks into the Backstage events ingress', () => {
@@ -56,7 +41,7 @@ describe('service hooks into the Backstage events ingress', () => {
     backend = await startTestBackend({
       features: [
         import('@backstage/plugin-events-backend'),
-        ...(await azureDevOpsEventsModules()),
+        import('@backstage/plugin-events-backend-module-azure'),
         listener,
         mockServices.rootConfig.factory({ data: { events: { modules: { azureDevOps: { webhookSecret: SECRET } } } } }),
       ],

@@ -1,16 +1,18 @@
 /**
  * `npm run bench`: the module's sync against a synthetic organization in the simulator (a child
  * process), cold, warm, after changes and after a restart on the same state database; with `--catalog`, the time a real catalog takes to list
- * the module's entities next to a trivial provider's. See README.md, "Performance".
+ * the module's entities next to a trivial provider's; with `--events`, instead, the time from a
+ * posted service hook to the catalog showing its change. See README.md, "Performance".
  */
 import { parseArgs } from 'node:util';
 import type { ThrottleOptions } from '../simulator';
 import type { CatalogRaceResult } from './catalogRace';
+import type { EventLatencyResult } from './eventLatency';
 import { PASSES, RssSampler, runSyncPasses, type SyncBenchResult } from './runSyncPasses';
 
 const USAGE = `Usage: npm run bench -- [options]
 
-  --repos <n>          repositories (default 10000; 2000 with --throttle or --catalog)
+  --repos <n>          repositories (default 10000; 2000 with --throttle, --catalog or --events)
   --projects <n>       projects (default 200)
   --with-file <0..1>   share of repositories with catalog-info.yaml (default 0.4)
   --latency <ms>       added by the simulator to every response (default 20)
@@ -25,6 +27,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --delay <ms>         throttling: how long the server holds each of those (default 500)
   --catalog            also feed the repositories into a real catalog (SQLite in memory) and
                        compare with a trivial provider of as many plain entities
+  --events             instead of the sync passes: a real catalog with the events backend and its
+                       Azure module; edit one repository's catalog file at a time, post the git.push
+                       service hook, and time until the catalog API shows the change
+  --event-count <n>    events to measure (default 20)
   --json               print one JSON object as the last line
 `;
 
@@ -40,6 +46,8 @@ interface Options {
   seed: number;
   throttle?: ThrottleOptions;
   catalog: boolean;
+  /** Events to measure with `--events`; undefined runs the sync passes. */
+  events?: number;
   json: boolean;
 }
 
@@ -59,6 +67,8 @@ function readOptions(): Options | undefined {
       delayed: { type: 'string' },
       delay: { type: 'string' },
       catalog: { type: 'boolean' },
+      events: { type: 'boolean' },
+      'event-count': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -73,8 +83,9 @@ function readOptions(): Options | undefined {
   };
   const throttle = values.throttle === true;
   const catalog = values.catalog === true;
+  const events = values.events === true;
   return {
-    repos: number('repos', throttle || catalog ? 2000 : 10_000),
+    repos: number('repos', throttle || catalog || events ? 2000 : 10_000),
     projects: number('projects', 200),
     withFile: number('with-file', 0.4),
     latencyMs: number('latency', 20),
@@ -91,6 +102,7 @@ function readOptions(): Options | undefined {
         }
       : undefined,
     catalog,
+    events: events ? Math.max(1, Math.round(number('event-count', 20))) : undefined,
     json: values.json === true,
   };
 }
@@ -162,6 +174,43 @@ function printCatalog(race: CatalogRaceResult): void {
   console.log(`  ratio module / trivial, after the mutation: ${race.processingRatio.toFixed(2)}; start to listed: ${race.totalRatio.toFixed(2)}`);
 }
 
+function printEvents(options: Options, result: EventLatencyResult): void {
+  console.log(
+    `\n${result.count} git.push service hooks, one at a time, over a catalog of ${result.entities} Repository entities ` +
+      `(${options.repos} repositories in ${options.projects} projects, latency ${options.latencyMs} ms):`,
+  );
+  console.log(
+    table([
+      ['event (posted → shown by the catalog API)', 'p50 ms', 'p95 ms', 'max ms', 'requests per event', 'most requests', 'listings'],
+      ['git.push, catalog file edited', String(result.p50Ms), String(result.p95Ms), String(result.maxMs), String(result.requestsPerEvent), String(result.maxRequests), String(result.listings)],
+    ]),
+  );
+}
+
+async function runEvents(options: Options & { events: number }, started: number): Promise<void> {
+  const result = await (await import('./eventLatency')).runEventLatency({
+    repos: options.repos,
+    projects: options.projects,
+    withFile: options.withFile,
+    latencyMs: options.latencyMs,
+    seed: options.seed,
+    events: options.events,
+  });
+  printEvents(options, result);
+  console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (options.json) {
+    const { count, p50Ms, p95Ms, requestsPerEvent } = result;
+    console.log(
+      JSON.stringify({
+        repos: options.repos,
+        projects: options.projects,
+        latencyMs: options.latencyMs,
+        events: { count, p50Ms, p95Ms, requestsPerEvent, maxMs: result.maxMs, maxRequests: result.maxRequests, listings: result.listings, entities: result.entities },
+      }),
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
   if (!options) {
@@ -169,6 +218,10 @@ async function main(): Promise<void> {
     return;
   }
   const started = Date.now();
+  if (options.events !== undefined) {
+    await runEvents({ ...options, events: options.events }, started);
+    return;
+  }
   const sampler = new RssSampler();
   const sync = await runSyncPasses(
     {

@@ -128,6 +128,19 @@ describe('service hooks through the events backend and its Azure module', () => 
     expect(String(row.outcome)).toContain('team-pushed');
   });
 
+  it('applies a push sent with "Resource details to send: Minimal": no repository, no refUpdates', async () => {
+    simulator.setServiceHooks({ url: ingressUrl, secret: SECRET, resourceDetails: 'minimal' });
+    try {
+      const requests = await afterHooks(() =>
+        simulator.setFile('demo', 'Commerce', 'api', 'catalog-info.yaml', catalogFile('commerce-api', 'team-minimal')),
+      );
+      await backend.waitForEntities('kind=Repository', found => ownerOf(findRepository(found, 'Commerce', 'api')) === 'team-minimal');
+      expect(requests.map(request => request.route)).toEqual(['repository', 'items']);
+    } finally {
+      simulator.setServiceHooks({ url: ingressUrl, secret: SECRET });
+    }
+  });
+
   it('ignores a push to another branch, without a request', async () => {
     const requests = await afterHooks(() => simulator.pushToBranch('demo', 'Platform', 'api', 'feature/x'));
     expect(requests).toEqual([]);

@@ -29,13 +29,15 @@ export interface CatalogBackend {
 }
 
 /**
- * Starts the catalog plugin, this module and a hand-driven scheduler on `knex`. With
+ * Starts the catalog plugin, this module and a hand-driven scheduler on `knex` (or on the database
+ * service `features` bring). With
  * `scheduler: 'real'` Backstage's own scheduler runs the syncs instead, on their configured
  * schedule, coordinating through `knex` like replicas of a production backend. With `logs`, every
  * log line of the backend is captured there instead of being dropped.
  */
 export async function startCatalogBackend(options: {
-  knex: Knex;
+  /** Every plugin's database; without it, `features` must bring a database service. */
+  knex?: Knex;
   config: JsonObject;
   features?: Parameters<typeof startTestBackend>[0]['features'];
   scheduler?: 'manual' | 'real';
@@ -47,7 +49,7 @@ export async function startCatalogBackend(options: {
     features: [
       import('@backstage/plugin-catalog-backend'),
       catalogModuleAzureDevOpsRepositories,
-      mockServices.database.factory({ knex: options.knex }),
+      ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
       mockServices.rootConfig.factory({ data: options.config }),
       realScheduler ? schedulerServiceFactory : scheduler.factory({ skipTaskRunOnStartup: true }),
       ...(options.logs ? [options.logs.factory()] : []),

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { DefaultEventsService } from '@backstage/plugin-events-node';
 import type { RepositoryEntity } from '../mapping/RepositoryEntity';
 import { azureDevOpsError, FakeAzureDevOpsApi } from '../__testUtils__/FakeAzureDevOpsApi';
 import { PersistingTaskRunner } from '../__testUtils__/PersistingTaskRunner';
@@ -620,5 +621,92 @@ describe('AzureDevOpsRepositoriesProvider', () => {
       expect(context.api.fileReads).toHaveLength(2);
       expect(context.connection.applyMutation).toHaveBeenCalledTimes(1);
     });
+  });
+});
+
+describe('AzureDevOpsRepositoriesProvider with service hooks', () => {
+  const ORGANIZATION_URL = 'https://dev.azure.com/acme';
+
+  function pushTo(repositoryId: string) {
+    return {
+      topic: 'azureDevOps.git.push',
+      eventPayload: {
+        eventType: 'git.push',
+        resource: {
+          refUpdates: [{ name: 'refs/heads/main', oldObjectId: 'a', newObjectId: 'b' }],
+          repository: {
+            id: repositoryId,
+            url: `${ORGANIZATION_URL}/_apis/git/repositories/${repositoryId}`,
+            project: withFile.project,
+          },
+        },
+      },
+    };
+  }
+
+  function setupWithEvents() {
+    const logger = mockServices.logger.mock();
+    const events = DefaultEventsService.create({ logger, useEventBus: 'never' }).forPlugin('catalog');
+    const api = new FakeAzureDevOpsApi([withFile, withoutFile]);
+    api.files.set(withFile.id, buildCatalogFileYaml(buildCatalogDocument()));
+    const taskRunner = new PersistingTaskRunner();
+    const provider = new AzureDevOpsRepositoriesProvider({
+      profile: buildProfile(),
+      taskRunner,
+      logger,
+      createApi: async () => api,
+      events,
+    });
+    const connection = { applyMutation: jest.fn(), refresh: jest.fn() } satisfies EntityProviderConnection;
+    return { api, events, taskRunner, provider, connection };
+  }
+
+  it('subscribes once connected and applies a push to the default branch as a delta mutation', async () => {
+    const { api, events, taskRunner, provider, connection } = setupWithEvents();
+    await provider.connect(connection);
+    await taskRunner.runTask();
+    api.push(withFile.id, buildCatalogFileYaml(buildCatalogDocument({ spec: { owner: 'team-pushed' } })));
+    connection.applyMutation.mockClear();
+
+    await events.publish(pushTo(withFile.id));
+    await provider.serviceHooksIdle();
+
+    expect(connection.applyMutation).toHaveBeenCalledTimes(1);
+    const [[mutation]] = connection.applyMutation.mock.calls;
+    expect(mutation).toMatchObject({ type: 'delta', removed: [] });
+    expect(mutationEntities(connection).map(entity => entity.spec.applicationContext?.owner)).toEqual(['team-pushed']);
+  });
+
+  it('holds an event that arrives during a sync until the sync has applied its mutation', async () => {
+    const { api, events, taskRunner, provider, connection } = setupWithEvents();
+    await provider.connect(connection);
+    let release!: () => void;
+    const released = new Promise<void>(resolve => (release = resolve));
+    const listRepositories = api.listRepositories.bind(api);
+    api.listRepositories = async options => {
+      await released;
+      return listRepositories(options);
+    };
+
+    const syncing = taskRunner.runTask();
+    await events.publish(pushTo(withFile.id));
+    await new Promise(resolve => setImmediate(resolve));
+    expect(api.repositoryCalls).toEqual([]);
+
+    release();
+    await syncing;
+    await provider.serviceHooksIdle();
+    expect(api.repositoryCalls).toHaveLength(1);
+    expect(connection.applyMutation.mock.calls.map(([mutation]) => mutation.type)).toEqual(['full']);
+  });
+
+  it('takes no event after stop', async () => {
+    const { api, events, taskRunner, provider, connection } = setupWithEvents();
+    await provider.connect(connection);
+    await taskRunner.runTask();
+    await provider.stop();
+    await events.publish(pushTo(withFile.id));
+    await provider.serviceHooksIdle();
+    expect(api.repositoryCalls).toEqual([]);
   });
 });

@@ -1,29 +1,14 @@
-import { AzureDevOpsSimulator } from './AzureDevOpsSimulator';
 import { DEMO_ORGANIZATION_FIXTURE, loadOrganization } from './loadOrganization';
-import { HookReceiver } from './serviceHooks/HookReceiver';
+import { simulatorWithReceiver } from './serviceHooks/simulatorWithReceiver';
 
 describe('control routes', () => {
-  let receiver: HookReceiver;
-  let simulator: AzureDevOpsSimulator;
-
-  beforeAll(async () => {
-    receiver = await HookReceiver.start();
+  const started = simulatorWithReceiver({
+    organizations: () => [loadOrganization(DEMO_ORGANIZATION_FIXTURE)],
+    serviceHooks: { secret: 'demo-secret' },
   });
-
-  afterAll(() => receiver.stop());
-
-  beforeEach(async () => {
-    receiver.reset();
-    simulator = await AzureDevOpsSimulator.start({
-      organizations: [loadOrganization(DEMO_ORGANIZATION_FIXTURE)],
-      serviceHooks: { url: receiver.url, secret: 'demo-secret' },
-    });
-  });
-
-  afterEach(() => simulator.stop());
 
   async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const response = await fetch(`${simulator.url}/_simulator/${path}`, {
+    const response = await fetch(`${started.simulator.url}/_simulator/${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -39,19 +24,19 @@ describe('control routes', () => {
     const written = await call('POST', 'demo/Platform/api/file', { path: '/catalog-info.yaml', content: 'kind: Component\n' });
     expect(written.status).toBe(200);
     expect(written.json).toMatchObject({
-      repository: { name: 'api', project: 'Platform', commitId: simulator.repository('demo', 'Platform', 'api').commitId },
+      repository: { name: 'api', project: 'Platform', commitId: started.simulator.repository('demo', 'Platform', 'api').commitId },
       path: 'catalog-info.yaml',
       deleted: false,
       serviceHooks: [{ eventType: 'git.push', status: 202, attempts: 1 }],
     });
-    expect(receiver.received[0].headers['x-ado-webhook-secret']).toBe('demo-secret');
-    expect(simulator.repository('demo', 'Platform', 'api').files['catalog-info.yaml']).toBe('kind: Component\n');
+    expect(started.receiver.received[0].headers['x-ado-webhook-secret']).toBe('demo-secret');
+    expect(started.simulator.repository('demo', 'Platform', 'api').files['catalog-info.yaml']).toBe('kind: Component\n');
   });
 
   it('deletes a file with content null', async () => {
     const { json } = await call('POST', 'demo/Platform/api/file', { path: 'README.md', content: null });
     expect(json).toMatchObject({ deleted: true, serviceHooks: [{ eventType: 'git.push' }] });
-    expect(simulator.repository('demo', 'Platform', 'api').files).not.toHaveProperty('README.md');
+    expect(started.simulator.repository('demo', 'Platform', 'api').files).not.toHaveProperty('README.md');
   });
 
   it('pushes to another branch', async () => {
@@ -86,7 +71,7 @@ describe('control routes', () => {
   });
 
   it('deletes a repository', async () => {
-    const { id } = simulator.repository('demo', 'Platform', 'api');
+    const { id } = started.simulator.repository('demo', 'Platform', 'api');
     const { status, json } = await call('DELETE', 'demo/Platform/api');
     expect(status).toBe(200);
     expect(json).toMatchObject({ removed: { id, name: 'api' }, serviceHooks: [{ eventType: 'git.repo.deleted' }] });
@@ -106,21 +91,21 @@ describe('control routes', () => {
     const answer = await call(method, path, body);
     expect(answer.status).toBe(status);
     expect(answer.json.message).toEqual(expect.any(String));
-    expect(await simulator.serviceHookDeliveries()).toEqual([]);
+    expect(await started.simulator.serviceHookDeliveries()).toEqual([]);
   });
 
   it('answers 400 to a body that is no JSON object', async () => {
-    const response = await fetch(`${simulator.url}/_simulator/demo/Platform/api/rename`, { method: 'POST', body: '[1' });
+    const response = await fetch(`${started.simulator.url}/_simulator/demo/Platform/api/rename`, { method: 'POST', body: '[1' });
     expect(response.status).toBe(400);
   });
 
   it('keeps control requests out of the request log and needs no credentials', async () => {
     await call('POST', 'demo/Platform/api/disable');
-    expect(simulator.requests).toEqual([]);
+    expect(started.simulator.requests).toEqual([]);
   });
 
   it('answers with no deliveries when no service hooks are set', async () => {
-    simulator.setServiceHooks(undefined);
+    started.simulator.setServiceHooks(undefined);
     const { json } = await call('POST', 'demo/Platform/api/disable');
     expect(json.serviceHooks).toEqual([]);
   });

@@ -32,10 +32,9 @@
  * `_links`/`descriptor` in `pushedBy`; the documented samples do not, so the simulator sends the
  * documented shape and a client cannot come to depend on either.
  */
-import { AzureDevOpsSimulator } from '../AzureDevOpsSimulator';
 import { createProject, createRepository, NULL_COMMIT_ID, type SimulatedOrganization } from '../organization';
-import { HookReceiver } from '../serviceHooks/HookReceiver';
 import type { ServiceHookPayload } from '../serviceHooks/ServiceHookPayload';
+import { simulatorWithReceiver } from '../serviceHooks/simulatorWithReceiver';
 
 const ORGANIZATION = 'fidelity';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -51,29 +50,15 @@ function organization(): SimulatedOrganization {
   return { name: ORGANIZATION, projects: [project, other] };
 }
 
-let receiver: HookReceiver;
-let simulator: AzureDevOpsSimulator;
-
-beforeAll(async () => {
-  receiver = await HookReceiver.start();
+const started = simulatorWithReceiver({
+  organizations: () => [organization()],
+  serviceHooks: { secret: 'fidelity-secret', firstRetryDelayMs: 1 },
 });
-
-afterAll(() => receiver.stop());
-
-beforeEach(async () => {
-  receiver.reset();
-  simulator = await AzureDevOpsSimulator.start({
-    organizations: [organization()],
-    serviceHooks: { url: receiver.url, secret: 'fidelity-secret', firstRetryDelayMs: 1 },
-  });
-});
-
-afterEach(() => simulator.stop());
 
 /** What reached the receiver, in each subscription's order. */
 async function delivered(change: () => unknown): Promise<ServiceHookPayload[]> {
-  await simulator.withServiceHookDeliveries(change);
-  return receiver.payloads<ServiceHookPayload>().sort((a, b) => a.notificationId - b.notificationId);
+  await started.simulator.withServiceHookDeliveries(change);
+  return started.receiver.payloads<ServiceHookPayload>().sort((a, b) => a.notificationId - b.notificationId);
 }
 
 async function onePayload(change: () => unknown): Promise<ServiceHookPayload> {
@@ -98,13 +83,13 @@ function pushResource(payload: ServiceHookPayload): PushResource {
   return payload.resource as unknown as PushResource;
 }
 
-const organizationUrl = () => simulator.organizationUrl(ORGANIZATION);
-const alpha = () => simulator.repository(ORGANIZATION, 'Mobile Apps', 'alpha app');
-const mobileApps = () => simulator.organization(ORGANIZATION).projects[0];
+const organizationUrl = () => started.simulator.organizationUrl(ORGANIZATION);
+const alpha = () => started.simulator.repository(ORGANIZATION, 'Mobile Apps', 'alpha app');
+const mobileApps = () => started.simulator.organization(ORGANIZATION).projects[0];
 
 describe('the envelope', () => {
   it('carries the fields of every service hook, publisher tfs, containers by GUID only [events, samples, recorded]', async () => {
-    const payload = await onePayload(() => simulator.setRepositoryDisabled(ORGANIZATION, 'Mobile Apps', 'alpha app', true));
+    const payload = await onePayload(() => started.simulator.setRepositoryDisabled(ORGANIZATION, 'Mobile Apps', 'alpha app', true));
     expect(Object.keys(payload)).toEqual([
       'subscriptionId',
       'notificationId',
@@ -133,8 +118,8 @@ describe('the envelope', () => {
   });
 
   it('comes as JSON with the subscription\'s custom header and no signature [argo-cd, webhooks]', async () => {
-    await delivered(() => simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'a'));
-    const [{ headers }] = receiver.received;
+    await delivered(() => started.simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'a'));
+    const [{ headers }] = started.receiver.received;
     expect(headers['content-type']).toBe('application/json; charset=utf-8');
     expect(headers['x-ado-webhook-secret']).toBe('fidelity-secret');
     expect(Object.keys(headers).filter(name => /signature/i.test(name))).toEqual([]);
@@ -142,10 +127,10 @@ describe('the envelope', () => {
 
   it('comes from one subscription per project and event type, each counting its own notifications [schemas, recorded]', async () => {
     const payloads = await delivered(() => {
-      simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'a');
-      simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'b');
-      simulator.setFile(ORGANIZATION, 'Web', 'site', 'a.txt', 'a');
-      simulator.setRepositoryDisabled(ORGANIZATION, 'Mobile Apps', 'alpha app', true);
+      started.simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'a');
+      started.simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'b');
+      started.simulator.setFile(ORGANIZATION, 'Web', 'site', 'a.txt', 'a');
+      started.simulator.setRepositoryDisabled(ORGANIZATION, 'Mobile Apps', 'alpha app', true);
     });
     const byProjectAndEvent = new Map<string, ServiceHookPayload[]>();
     for (const payload of payloads) {
@@ -168,7 +153,7 @@ describe('the envelope', () => {
 describe('git.push', () => {
   it('is resource version 1.0 with commits, ref updates, repository, pusher, push id, date and URL [events, recorded]', async () => {
     const oldObjectId = alpha().commitId;
-    const payload = await onePayload(() => simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'catalog-info.yaml', 'kind: API\n'));
+    const payload = await onePayload(() => started.simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'catalog-info.yaml', 'kind: API\n'));
     expect(payload).toMatchObject({ eventType: 'git.push', resourceVersion: '1.0' });
     const resource = pushResource(payload);
     expect(resource.refUpdates).toEqual([{ name: 'refs/heads/main', oldObjectId, newObjectId: alpha().commitId }]);
@@ -187,12 +172,12 @@ describe('git.push', () => {
   });
 
   it('never says which files a push changed [argo-cd]', async () => {
-    const payload = await onePayload(() => simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'catalog-info.yaml', 'kind: API\n'));
+    const payload = await onePayload(() => started.simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'catalog-info.yaml', 'kind: API\n'));
     expect(JSON.stringify(payload.resource)).not.toMatch(/"changes"|"changeCounts"|"path"|catalog-info\.yaml/);
   });
 
   it('names a new branch by an all-zero old object id [recorded]', async () => {
-    const payload = await onePayload(() => simulator.pushToBranch(ORGANIZATION, 'Mobile Apps', 'alpha app', 'feature/x'));
+    const payload = await onePayload(() => started.simulator.pushToBranch(ORGANIZATION, 'Mobile Apps', 'alpha app', 'feature/x'));
     expect(pushResource(payload).refUpdates).toEqual([
       { name: 'refs/heads/feature/x', oldObjectId: NULL_COMMIT_ID, newObjectId: expect.stringMatching(OBJECT_ID) },
     ]);
@@ -200,7 +185,7 @@ describe('git.push', () => {
   });
 
   it('writes the repository as push hooks do, unlike the REST listing [recorded, events]', async () => {
-    const payload = await onePayload(() => simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'a'));
+    const payload = await onePayload(() => started.simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'a'));
     const { repository } = pushResource(payload);
     expect(Object.keys(repository)).toEqual(['id', 'name', 'url', 'project', 'defaultBranch', 'remoteUrl']);
     expect(repository.url).toBe(`${organizationUrl()}/_apis/git/repositories/${alpha().id}`);
@@ -228,7 +213,7 @@ describe('git.repo.*', () => {
   const repositoryKeys = ['id', 'name', 'url', 'project', 'defaultBranch', 'size', 'remoteUrl', 'sshUrl', 'isDisabled'];
 
   it('git.repo.created: the repository in full, who created it and when, version 1.0-preview.1 [samples]', async () => {
-    const payloads = await delivered(() => simulator.addRepository(ORGANIZATION, 'Mobile Apps', { name: 'beta', empty: true }));
+    const payloads = await delivered(() => started.simulator.addRepository(ORGANIZATION, 'Mobile Apps', { name: 'beta', empty: true }));
     const [payload] = payloads;
     expect(payload).toMatchObject({ eventType: 'git.repo.created', resourceVersion: '1.0-preview.1' });
     expect(Object.keys(payload.resource)).toEqual(['repository', 'initiatedBy', 'utcTimestamp']);
@@ -241,7 +226,7 @@ describe('git.repo.*', () => {
 
   it('git.repo.renamed: both names beside the renamed repository, its id unchanged [samples, schemas]', async () => {
     const { id } = alpha();
-    const payload = await onePayload(() => simulator.renameRepository(ORGANIZATION, 'Mobile Apps', 'alpha app', 'alpha'));
+    const payload = await onePayload(() => started.simulator.renameRepository(ORGANIZATION, 'Mobile Apps', 'alpha app', 'alpha'));
     expect(payload).toMatchObject({ eventType: 'git.repo.renamed', resourceVersion: '1.0-preview.1' });
     expect(Object.keys(payload.resource)).toEqual(['oldName', 'newName', 'repository', 'initiatedBy', 'utcTimestamp']);
     expect(payload.resource).toMatchObject({ oldName: 'alpha app', newName: 'alpha', repository: { id, name: 'alpha' } });
@@ -250,7 +235,7 @@ describe('git.repo.*', () => {
 
   it('git.repo.deleted: no repository object, a soft delete [samples, schemas]', async () => {
     const { id } = alpha();
-    const payload = await onePayload(() => simulator.removeRepository(ORGANIZATION, 'Mobile Apps', 'alpha app'));
+    const payload = await onePayload(() => started.simulator.removeRepository(ORGANIZATION, 'Mobile Apps', 'alpha app'));
     expect(payload).toMatchObject({ eventType: 'git.repo.deleted', resourceVersion: '1.0-preview.1' });
     expect(Object.keys(payload.resource)).toEqual(['project', 'repositoryId', 'repositoryName', 'isHardDelete', 'initiatedBy', 'utcTimestamp']);
     expect(payload.resource).toMatchObject({ project: { id: mobileApps().id, name: 'Mobile Apps' }, repositoryId: id, repositoryName: 'alpha app', isHardDelete: false });
@@ -258,7 +243,7 @@ describe('git.repo.*', () => {
   });
 
   it('git.repo.statuschanged: whether disabled now, and the repository [schemas]', async () => {
-    const payload = await onePayload(() => simulator.setRepositoryDisabled(ORGANIZATION, 'Mobile Apps', 'alpha app', true));
+    const payload = await onePayload(() => started.simulator.setRepositoryDisabled(ORGANIZATION, 'Mobile Apps', 'alpha app', true));
     expect(payload).toMatchObject({ eventType: 'git.repo.statuschanged', resourceVersion: '1.0-preview.1' });
     expect(Object.keys(payload.resource)).toEqual(['disabled', 'repository']);
     expect(payload.resource).toMatchObject({ disabled: true, repository: { id: alpha().id, isDisabled: true } });
@@ -267,10 +252,10 @@ describe('git.repo.*', () => {
 
 describe('resource details and delivery', () => {
   it('Minimal sends only key fields: no repository, ref updates or commits [webhooks]', async () => {
-    simulator.setServiceHooks({ url: receiver.url, resourceDetails: 'minimal' });
+    started.simulator.setServiceHooks({ url: started.receiver.url, resourceDetails: 'minimal' });
     const payloads = await delivered(() => {
-      simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'a');
-      simulator.removeRepository(ORGANIZATION, 'Web', 'site');
+      started.simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'a');
+      started.simulator.removeRepository(ORGANIZATION, 'Web', 'site');
     });
     for (const payload of payloads) {
       for (const [key, value] of Object.entries(payload.resource)) {
@@ -282,11 +267,11 @@ describe('resource details and delivery', () => {
   });
 
   it('retries a 503 and not a 403 [troubleshoot]', async () => {
-    receiver.answerWith([503]);
-    const retried = await simulator.withServiceHookDeliveries(() => simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'a'));
+    started.receiver.answerWith([503]);
+    const retried = await started.simulator.withServiceHookDeliveries(() => started.simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'a'));
     expect(retried.deliveries).toEqual([expect.objectContaining({ status: 202, attempts: 2 })]);
-    receiver.answerWith([403]);
-    const refused = await simulator.withServiceHookDeliveries(() => simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'b'));
+    started.receiver.answerWith([403]);
+    const refused = await started.simulator.withServiceHookDeliveries(() => started.simulator.setFile(ORGANIZATION, 'Mobile Apps', 'alpha app', 'a.txt', 'b'));
     expect(refused.deliveries).toEqual([expect.objectContaining({ status: 403, attempts: 1 })]);
   });
 });

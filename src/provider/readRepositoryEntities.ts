@@ -5,10 +5,10 @@ import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { AzureDevOpsApiFactory } from '../client/createAzureDevOpsApiFactory';
 import type { ProfileConfig } from '../config/types';
 import { discoverRepositories } from '../discovery/discoverRepositories';
-import { declaredEntitiesFromCatalogFile } from '../mapping/declaredEntitiesFromCatalogFile';
 import { repositoryEntityFromRepository } from '../mapping/repositoryEntityFromRepository';
 import type { ChangeTracker } from './ChangeTracker';
-import { describeCatalogFile, describeRepository, printable } from './describeRepository';
+import { printable } from './describeRepository';
+import { declaredEntitiesOf, repositoryEntityOf } from './entitiesOfRepository';
 import type { KnownOutcome, KnownRepositories } from './KnownRepositories';
 import { mapConcurrently } from './mapConcurrently';
 import { readCatalogFile } from './readCatalogFile';
@@ -128,25 +128,17 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     }
     if (outcome.kind === 'failed') stats.failed++;
 
-    const facts = fileOutcome.kind === 'read' ? fileOutcome.facts : undefined;
-    const mapped = repositoryEntityFromRepository(repository, {
-      profile,
-      catalogFile: facts,
-    });
-    if ('skipped' in mapped) {
-      logger.warn(`${describeRepository(profile, repository)}: not emitted: ${mapped.skipped}`);
+    const entity = repositoryEntityOf(profile, repository, fileOutcome, logger);
+    if (!entity) {
       stats.skipped++;
       continue;
     }
-    for (const warning of mapped.warnings ?? []) {
-      logger.warn(`${describeCatalogFile(profile, repository)}: ${warning}`);
-    }
-    entities.push({ entity: mapped.entity, locationKey });
-    const ref = stringifyEntityRef(mapped.entity);
+    entities.push({ entity, locationKey });
+    const ref = stringifyEntityRef(entity);
     heldRefs.set(ref, holderOf(repository));
     refsByRepository.set(repository.id, [ref]);
     stats.emitted++;
-    if (mapped.entity.spec.applicationContext) stats.withContext++;
+    if (entity.spec.applicationContext) stats.withContext++;
     if (profile.backstageCatalog.ingestEntities && fileOutcome.kind === 'read') {
       toIngest.push({ repository, outcome: fileOutcome });
     }
@@ -156,16 +148,9 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
   // repository's ref. A ref several files declare (forks and copies share them) stays with the
   // repository that held it at the last sync, so a new file cannot take it; a new one goes to the
   // first in a fixed order. Never the listing's order: Azure DevOps gives none to rely on.
-  const declaredFiles = [...toIngest].sort(byIngestPriority).map(({ repository, outcome }) => {
-    const declared = declaredEntitiesFromCatalogFile(outcome.documents ?? [], {
-      repository,
-      profile,
-      declaredEntities: outcome.facts.declaredEntities,
-    });
-    const where = describeCatalogFile(profile, repository);
-    for (const warning of declared.warnings) logger.warn(`${where}: ${warning}`);
-    return { repository, where, entities: declared.entities.map(entity => ({ entity, ref: stringifyEntityRef(entity) })) };
-  });
+  const declaredFiles = [...toIngest]
+    .sort(byIngestPriority)
+    .map(({ repository, outcome }) => ({ repository, ...declaredEntitiesOf(profile, repository, outcome, logger) }));
   const ingestedBy = new Map<string, string>();
   for (const heldLastTime of [true, false]) {
     for (const { repository, where, entities: declared } of declaredFiles) {

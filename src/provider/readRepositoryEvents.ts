@@ -5,10 +5,9 @@ import type { AzureDevOpsApi, AzureDevOpsRepository } from '../client/AzureDevOp
 import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import type { ProfileConfig } from '../config/types';
 import { projectExclusionReason, repositoryExclusionReason } from '../discovery/repositoryExclusionReason';
-import { declaredEntitiesFromCatalogFile } from '../mapping/declaredEntitiesFromCatalogFile';
-import { repositoryEntityFromRepository } from '../mapping/repositoryEntityFromRepository';
 import type { RepositoryEvent } from '../serviceHooks/repositoryEventFromServiceHook';
-import { describeCatalogFile, describeRepository, printable } from './describeRepository';
+import { printable } from './describeRepository';
+import { declaredEntitiesOf, repositoryEntityOf } from './entitiesOfRepository';
 import type { KnownRepositories } from './KnownRepositories';
 import { mapConcurrently } from './mapConcurrently';
 import { readCatalogFile, type CatalogFileOutcome } from './readCatalogFile';
@@ -94,32 +93,20 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
       logger.info(`${where}: removed, the repository is gone`);
       continue;
     }
-    const mapped = repositoryEntityFromRepository(repository, {
-      profile,
-      catalogFile: fileOutcome.kind === 'read' ? fileOutcome.facts : undefined,
-    });
-    if ('skipped' in mapped) {
-      logger.warn(`${describeRepository(profile, repository)}: not emitted: ${mapped.skipped}`);
+    const repositoryEntity = repositoryEntityOf(profile, repository, fileOutcome, logger);
+    if (!repositoryEntity) {
       remove(repository.id);
       result.counts.removed++;
       continue;
     }
-    for (const warning of mapped.warnings ?? []) logger.warn(`${describeCatalogFile(profile, repository)}: ${warning}`);
-    const refs = [stringifyEntityRef(mapped.entity)];
-    result.entities.push({ entity: mapped.entity, locationKey });
+    const refs = [stringifyEntityRef(repositoryEntity)];
+    result.entities.push({ entity: repositoryEntity, locationKey });
     if (profile.backstageCatalog.ingestEntities && fileOutcome.kind === 'read') {
-      const declared = declaredEntitiesFromCatalogFile(fileOutcome.documents ?? [], {
-        repository,
-        profile,
-        declaredEntities: fileOutcome.facts.declaredEntities,
-      });
-      const file = describeCatalogFile(profile, repository);
-      for (const warning of declared.warnings) logger.warn(`${file}: ${warning}`);
-      for (const entity of declared.entities) {
-        const ref = stringifyEntityRef(entity);
+      const declared = declaredEntitiesOf(profile, repository, fileOutcome, logger);
+      for (const { entity, ref } of declared.entities) {
         const holder = holders.get(ref);
         if (holder !== undefined && holder !== repository.id) {
-          logger.warn(`${file}: ${ref} not ingested: already emitted for another repository`);
+          logger.warn(`${declared.where}: ${ref} not ingested: already emitted for another repository`);
           continue;
         }
         refs.push(ref);
@@ -131,7 +118,7 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
     result.removed.push(...previousRefs.filter(ref => !refs.includes(ref)));
     knownRepositories.recordEntityRefs(repository.id, refs);
     result.counts.applied++;
-    logger.info(`${where}: applied${mapped.entity.spec.applicationContext ? ', with application context' : ''}`);
+    logger.info(`${where}: applied${repositoryEntity.spec.applicationContext ? ', with application context' : ''}`);
   }
 
   // A ref can leave one repository and reach another in the same batch.

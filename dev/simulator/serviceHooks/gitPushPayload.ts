@@ -1,24 +1,15 @@
 import type { SimulatedProject, SimulatedRepository } from '../organization';
+import type { RecordedPush } from '../PushLedger';
 import type { HookOrigin } from './HookOrigin';
 import { hookRepositoryJson } from './hookRepositoryJson';
 import { serviceHookEnvelope } from './serviceHookEnvelope';
 import type { ServiceHookNotification, ServiceHookPayload } from './ServiceHookPayload';
 
-/** One push of one commit to one branch. */
-export interface GitPush {
+/** One push of one commit to one branch, with the project and repository as they are after it. */
+export type GitPush = RecordedPush & {
   project: SimulatedProject;
-  /** As it is after the push. */
   repository: SimulatedRepository;
-  /** Short name, without `refs/heads/`. */
-  branch: string;
-  /** The all-zero id when the push created the branch. */
-  oldObjectId: string;
-  newObjectId: string;
-  /** Counts the repository's pushes, from 1. */
-  pushId: number;
-  date: Date;
-  comment: string;
-}
+};
 
 /**
  * `git.push`, resource version 1.0, shaped after recorded deliveries (argoproj/argo-cd,

@@ -2,6 +2,7 @@ import { projectReferenceJson } from '../routeContext';
 import type { HookOrigin } from './HookOrigin';
 import { initiatedByJson } from './initiatedByJson';
 import type { RepositoryChange } from './repositoryCreatedPayload';
+import { messageWithDetails } from './messageWithDetails';
 import { serviceHookEnvelope } from './serviceHookEnvelope';
 import type { ServiceHookNotification, ServiceHookPayload } from './ServiceHookPayload';
 
@@ -23,11 +24,7 @@ export function repositoryDeletedPayload(
     resourceVersion: '1.0-preview.1',
     project,
     message: { text, html: text, markdown: text },
-    detailedMessage: {
-      text: `${text}\r\n${details.join('\r\n\r\n')}\r\n`,
-      html: `${text}${details.map(line => `<p>${line}</p>`).join('')}`,
-      markdown: `${text}\r\n${details.join('\r\n\r\n')}\r\n`,
-    },
+    detailedMessage: messageWithDetails(text, details),
     resource: {
       project: projectReferenceJson(project, origin.urls),
       repositoryId: repository.id,

@@ -1,6 +1,7 @@
 import type { HookOrigin } from './HookOrigin';
 import { hookRepositoryJson } from './hookRepositoryJson';
 import type { RepositoryChange } from './repositoryCreatedPayload';
+import { messageWithDetails } from './messageWithDetails';
 import { serviceHookEnvelope } from './serviceHookEnvelope';
 import type { ServiceHookNotification, ServiceHookPayload } from './ServiceHookPayload';
 
@@ -22,11 +23,7 @@ export function repositoryStatusChangedPayload(
     resourceVersion: '1.0-preview.1',
     project,
     message: { text, html: text, markdown: text },
-    detailedMessage: {
-      text: `${text}\r\n${details.join('\r\n\r\n')}\r\n`,
-      html: `${text}${details.map(line => `<p>${line}</p>`).join('')}`,
-      markdown: `${text}\r\n${details.join('\r\n\r\n')}\r\n`,
-    },
+    detailedMessage: messageWithDetails(text, details),
     resource: {
       disabled: repository.isDisabled,
       repository: hookRepositoryJson(origin.urls, project, repository, '1.0-preview.1'),

@@ -5,7 +5,6 @@ import type {
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { stringifyError } from '@backstage/errors';
 import { DefaultAzureDevOpsCredentialsProvider, ScmIntegrations } from '@backstage/integration';
 import type { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
@@ -18,17 +17,14 @@ import { cleartextCredentialsWarning } from '../config/cleartextCredentialsWarni
 import { readProfileConfigs } from '../config/readProfileConfigs';
 import type { ProfileConfig } from '../config/types';
 import { redact } from '../client/redact';
-import { eventBelongsToProfile } from '../serviceHooks/eventBelongsToProfile';
-import {
-  repositoryEventFromServiceHook,
-  SERVICE_HOOK_TOPICS,
-  type RepositoryEvent,
-} from '../serviceHooks/repositoryEventFromServiceHook';
+import { SERVICE_HOOK_TOPICS } from '../serviceHooks/repositoryEventFromServiceHook';
 import type { SyncStateStore } from '../state/SyncStateStore';
+import { mutationOfSync } from './mutationOfSync';
 import { ProfileSyncState } from './ProfileSyncState';
 import { readRepositoryEntities, type SyncResult } from './readRepositoryEntities';
-import { readRepositoryEvents } from './readRepositoryEvents';
-import { RepositoryEventQueue } from './RepositoryEventQueue';
+import { OneAtATime } from './OneAtATime';
+import { ServiceHookHandler } from './ServiceHookHandler';
+import { syncSummaryLine } from './syncSummaryLine';
 
 export type { SyncResult, SyncStats } from './readRepositoryEntities';
 
@@ -47,14 +43,12 @@ export interface AzureDevOpsRepositoriesProviderOptions {
   events?: EventsService;
 }
 
-/** Events handled in one batch at most: one delta mutation and one state write each. */
-const MAX_EVENT_BATCH = 50;
 
 /**
  * Emits one `Repository` entity per Git repository of one integration profile, on the profile's
  * schedule, as a full mutation; a failed listing applies nothing. Between syncs, service hook
  * events update single repositories as delta mutations. Wiring only: what one sync reads is
- * {@link readRepositoryEntities}, what events change is {@link readRepositoryEvents}, with state
+ * {@link readRepositoryEntities}, what events change is {@link ServiceHookHandler}, with state
  * kept across both in {@link ProfileSyncState}. In one process, a sync and a batch of events never
  * run at the same time: each starts from the state the other left.
  */
@@ -66,9 +60,9 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #now: () => number;
   readonly #state: ProfileSyncState;
   readonly #events?: EventsService;
-  readonly #eventQueue: RepositoryEventQueue;
-  /** Settles when the sync or event batch running now is done: the next one chains on it. */
-  #turn: Promise<unknown> = Promise.resolve();
+  readonly #serviceHooks: ServiceHookHandler;
+  /** Syncs and batches of service hook events, never two at once. */
+  readonly #oneAtATime = new OneAtATime();
   #connection?: EntityProviderConnection;
 
   /** One provider per profile of `catalog.providers.azureDevOpsRepositories`. Throws on bad config. */
@@ -104,13 +98,14 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     this.#now = options.now ?? Date.now;
     this.#state = new ProfileSyncState({ profile: options.profile, store: options.store });
     this.#events = options.events;
-    this.#eventQueue = new RepositoryEventQueue({
-      handle: events => this.#exclusively(() => this.#applyEvents(events)),
-      onError: error =>
-        this.#logger.error(
-          `Profile ${this.#profile.id}: applying service hook events failed; the next scheduled sync repairs what they missed: ${this.#redacted(error)}`,
-        ),
-      maxBatch: MAX_EVENT_BATCH,
+    this.#serviceHooks = new ServiceHookHandler({
+      profile: this.#profile,
+      state: this.#state,
+      createApi: this.#createApi,
+      oneAtATime: this.#oneAtATime,
+      locationKey: this.getProviderName(),
+      logger: this.#logger,
+      redacted: error => this.#redacted(error),
     });
   }
 
@@ -125,6 +120,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.#connection = connection;
+    this.#serviceHooks.connect(connection);
     const id = `${this.getProviderName()}:refresh`;
     await this.#taskRunner.run({
       id,
@@ -141,31 +137,21 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   }
 
   /**
-   * Takes one event of the Azure DevOps events module: queues it when it is about a repository of
-   * this profile's organization, else ignores it with one debug line. Returns at once and never
-   * throws; the queue applies events in the background.
+   * Takes one event of the Azure DevOps events module: queued when it is about a repository of
+   * this profile's organization, else ignored with one debug line. Returns at once, never throws.
    */
   onServiceHook(params: EventParams): void {
-    const event = repositoryEventFromServiceHook(params.topic, params.eventPayload);
-    if ('ignored' in event) {
-      this.#logger.debug(`Profile ${this.#profile.id}: ignored a service hook: ${event.ignored}`);
-    } else if (!eventBelongsToProfile(event, this.#profile)) {
-      this.#logger.debug(`Profile ${this.#profile.id}: ignored a service hook on ${params.topic}: not of organization ${this.#profile.organization}`);
-    } else if (!this.#connection) {
-      this.#logger.debug(`Profile ${this.#profile.id}: ignored a service hook on ${params.topic}: not connected to the catalog yet`);
-    } else {
-      this.#eventQueue.add(event);
-    }
+    this.#serviceHooks.take(params);
   }
 
   /** Resolves once every queued service hook event is applied (or failed). */
   async serviceHooksIdle(): Promise<void> {
-    await this.#eventQueue.idle();
+    await this.#serviceHooks.idle();
   }
 
   /** Stops taking service hook events and waits for the batch being applied; for shutdown. */
   async stop(): Promise<void> {
-    await this.#eventQueue.stop();
+    await this.#serviceHooks.stop();
   }
 
   /**
@@ -178,7 +164,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
    */
   async refresh(logger: LoggerService, signal?: AbortSignal): Promise<void> {
     if (!this.#connection) throw new Error(`${this.getProviderName()} is not connected yet`);
-    await this.#exclusively(() => this.#refresh(logger, signal));
+    await this.#oneAtATime.run(() => this.#refresh(logger, signal));
   }
 
   async #refresh(logger: LoggerService, signal?: AbortSignal): Promise<void> {
@@ -196,29 +182,16 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       return;
     }
     const removalGuard = this.#state.removalGuard;
-    const refs = new Set(result.entities.map(({ entity }) => stringifyEntityRef(entity)));
-    const verdict =
-      result.mutation === 'full' ? removalGuard.check(refs) : removalGuard.checkDelta(result.removed);
+    const { mutation, refs, removed, verdict } = mutationOfSync(result, removalGuard, this.getProviderName());
     if (verdict.hold) {
       logger.warn(
         `Profile ${this.#profile.id}: this sync would remove ${verdict.removing} of ${verdict.of} entities, more than maxRemovedPercent (${this.#profile.maxRemovedPercent}%); ` +
           'keeping them until the next sync confirms the removal. If the repositories are still there, check the access of the token to their projects',
       );
     }
-    const mutation = result.mutation === 'full' && !verdict.hold ? 'full' : 'delta';
-    const removed = mutation === 'delta' && !verdict.hold ? result.removed : [];
     try {
-      if (mutation === 'full') {
-        await this.#connection.applyMutation({ type: 'full', entities: result.entities });
-      } else {
-        const locationKey = this.getProviderName();
-        await this.#connection.applyMutation({
-          type: 'delta',
-          added: result.entities,
-          removed: removed.map(entityRef => ({ entityRef, locationKey })),
-        });
-      }
-      removalGuard.applied(mutation, refs, removed);
+      await this.#connection.applyMutation(mutation);
+      removalGuard.applied(mutation.type, refs, removed);
     } catch (error) {
       // The catalog's database refused the write (down, locked, a constraint); the next sync tries again.
       logger.error(
@@ -237,14 +210,13 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       );
       return;
     }
-    const { seen, emitted, skipped, failed, withContext, unchanged, requests } = result.stats;
     logger.info(
-      `Synced profile ${this.#profile.profileName} (organization ${this.#profile.organization}): ` +
-        `${seen} repositories seen, ${emitted} emitted, ${skipped} skipped, ${failed} failed, ` +
-        `${withContext} with application context, ${unchanged} files unchanged, ${mutation} mutation${verdict.hold ? ' (removals held)' : ''}, ` +
-        `${requests ? `${requests.requests} requests, ${requests.retries} retries, ` : ''}` +
-        `${stateRows ? `${stateRows.written} state rows written, ${stateRows.deleted} deleted, ` : ''}` +
-        `${Date.now() - started} ms`,
+      syncSummaryLine(this.#profile, result.stats, {
+        mutation: mutation.type,
+        held: verdict.hold,
+        stateRows,
+        durationMs: Date.now() - started,
+      }),
     );
   }
 
@@ -277,57 +249,6 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     options: { held: boolean; startedAt: number },
   ): Promise<{ written: number; deleted: number } | undefined> {
     return this.#state.save(result, { ...options, endedAt: Date.now() });
-  }
-
-  /**
-   * Applies a batch of service hook events as one delta mutation, from the state the store holds,
-   * and writes the rows of the repositories they changed. Throws when the state, the catalog or
-   * the store fails: the queue logs it, and the next sync repairs it.
-   */
-  async #applyEvents(events: RepositoryEvent[]): Promise<void> {
-    const connection = this.#connection;
-    if (!connection) return;
-    const started = Date.now();
-    const locationKey = this.getProviderName();
-    await this.#state.load();
-    const api = await this.#createApi(this.#profile);
-    api.requestStats?.();
-    const result = await readRepositoryEvents({
-      events,
-      api,
-      profile: this.#profile,
-      knownRepositories: this.#state.knownRepositories,
-      locationKey,
-      logger: this.#logger,
-    });
-    if (result.entities.length > 0 || result.removed.length > 0) {
-      await connection.applyMutation({
-        type: 'delta',
-        added: result.entities,
-        removed: result.removed.map(entityRef => ({ entityRef, locationKey })),
-      });
-      this.#state.removalGuard.applied('delta', result.entities.map(({ entity }) => stringifyEntityRef(entity)), result.removed);
-    }
-    const rows = await this.#state.saveRepositories();
-    const requests = api.requestStats?.();
-    const counts = Object.entries(result.counts)
-      .filter(([, count]) => count > 0)
-      .map(([outcome, count]) => `${count} ${outcome}`)
-      .join(', ');
-    this.#logger.info(
-      `Applied ${events.length} service hook events of profile ${this.#profile.profileName} (organization ${this.#profile.organization}): ${counts}, ` +
-        `${result.entities.length} entities upserted, ${result.removed.length} removed, ` +
-        `${requests ? `${requests.requests} requests, ${requests.retries} retries, ` : ''}` +
-        `${rows ? `${rows.written} state rows written, ${rows.deleted} deleted, ` : ''}` +
-        `${Date.now() - started} ms`,
-    );
-  }
-
-  /** Runs `work` once the sync or event batch before it is done, so that they never overlap. */
-  #exclusively<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#turn.then(work);
-    this.#turn = run.catch(() => undefined);
-    return run;
   }
 
   async #recordFailure(startedAt: number, error: unknown, logger: LoggerService): Promise<void> {

@@ -47,10 +47,10 @@ export interface ReadRepositoryEventsOptions {
  * any other event reads the repository (one request; its project's listing too when the
  * repository's own GET answers as missing, as it does for a disabled one) and, unless it is a
  * push to another branch or a rename of a repository whose file is known, its catalog file (one
- * more). A push that leaves the
- * file as it was (same Git blob id) changes nothing. A read that fails leaves the repository as it
- * is: the next scheduled sync repairs what an event could not do. No catalog side effects: the
- * caller applies the result as a delta mutation and writes the state.
+ * more). A push that leaves the file as it was (same Git blob id) changes nothing. A read that
+ * fails leaves the repository as it is: the next scheduled sync repairs what an event could not
+ * do. No catalog side effects: the caller applies the result as a delta mutation and writes the
+ * state.
  */
 export async function readRepositoryEvents(options: ReadRepositoryEventsOptions): Promise<RepositoryEventsResult> {
   const { events, profile, knownRepositories, locationKey, logger } = options;

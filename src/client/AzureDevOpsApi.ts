@@ -61,6 +61,39 @@ export interface ReadFileOptions {
   maxBytes: number;
 }
 
+/** One commit of a branch, newest first in a listing, with what repository insights need of it. */
+export interface AzureDevOpsCommit {
+  commitId: string;
+  author: { name: string; email: string };
+  /** The committer's date: when the commit reached the branch's history, as the listing orders it. */
+  committedAt: Date;
+}
+
+/** Options of {@link AzureDevOpsApi.listCommits}. */
+export interface ListCommitsOptions {
+  project: string;
+  repositoryId: string;
+  /** Branch name without `refs/heads/`. */
+  branch: string;
+  /** Commits per page, newest first (`searchCriteria.$top`). */
+  top: number;
+  /** Commits skipped before the page (`searchCriteria.$skip`). */
+  skip?: number;
+}
+
+/** One language of a repository, as project analysis measures it (share of the bytes, 0 to 100). */
+export interface RepositoryLanguage {
+  name: string;
+  percentage: number;
+}
+
+/** A project's language metrics, per repository id (lower case). */
+export interface ProjectLanguages {
+  /** `preliminary` when the service answered 206: its background analysis has not finished. */
+  phase: 'full' | 'preliminary';
+  repositories: Map<string, RepositoryLanguage[]>;
+}
+
 /** What went wrong talking to Azure DevOps, in words a caller can branch on. */
 export type AzureDevOpsErrorKind =
   /** 401, or 203 with the HTML sign-in page: the token is invalid, expired or lacks scopes. */
@@ -116,6 +149,16 @@ export interface AzureDevOpsApi {
    * outside the last 30 days.
    */
   listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined>;
+  /**
+   * One page of a branch's commits, newest first. An empty repository or a branch that does not
+   * resolve gives an empty page.
+   */
+  listCommits(options: ListCommitsOptions): Promise<AzureDevOpsCommit[]>;
+  /**
+   * The languages of a project's repositories from project analysis (`languagemetrics`);
+   * `undefined` when the API is not available there (404, 401, 403, or a broker that blocks it).
+   */
+  getProjectLanguages(options: { project: string }): Promise<ProjectLanguages | undefined>;
   /** HTTP requests and retries since the previous call, for each sync's summary line. */
   requestStats?(): { requests: number; retries: number };
 }

@@ -39,6 +39,8 @@ interface AzureDevOpsRepositoriesProfileConfig {
   backstageCatalog?: AzureDevOpsRepositoriesCatalogFileConfig;
   /** Which repositories are imported. Defaults to all of them. */
   filters?: AzureDevOpsRepositoriesFiltersConfig;
+  /** Repository insights read besides the application context; each is on by default and costs requests of its own. */
+  insights?: AzureDevOpsRepositoriesInsightsConfig;
   /** Owner entity ref for repositories without an owner in their catalog file; the kind defaults to Group. Defaults to none. */
   defaultOwner?: string;
   /** Most requests in flight at once for this profile, from 1 to 64. Defaults to 8. */
@@ -123,6 +125,22 @@ interface AzureDevOpsRepositoriesAttributeConfig {
   id: AzureDevOpsRepositoriesAttributeId;
   /** Field path in the catalog file, e.g. `metadata.annotations."example.com/team"`. Defaults to the attribute's default path. */
   path?: string;
+}
+
+/** Repository insights, as Snyk Essentials shows them. */
+interface AzureDevOpsRepositoriesInsightsConfig {
+  /**
+   * `spec.lastCommitAt` and `spec.freshness` (active, inactive, dormant), from the default branch's
+   * latest commit: one request per repository pushed to, and per repository once a day. Defaults to true.
+   */
+  freshness?: boolean;
+  /** `spec.languages` and up to 5 language tags, from project analysis: one request per project once a day. Defaults to true. */
+  languages?: boolean;
+  /**
+   * `spec.contributors`: the number of distinct commit authors on the default branch in the last 90
+   * days, bots excluded; no names or e-mail addresses. Shares freshness's request. Defaults to true.
+   */
+  contributors?: boolean;
 }
 
 /** Name globs (`*`, `?`) are case-insensitive and match whole names; excludes win over includes. */

@@ -15,6 +15,7 @@ import type {
   ApplicationContextAttribute,
   ApplicationContextAttributeId,
   BackstageCatalogOptions,
+  InsightOptions,
   ProfileConfig,
   RepositoryFilters,
 } from '../config/types';
@@ -64,9 +65,10 @@ export function buildAttributes(): ApplicationContextAttribute[] {
 }
 
 /** Overrides of {@link buildProfile}; nested option groups may be given in part. */
-export type ProfileOverrides = Partial<Omit<ProfileConfig, 'backstageCatalog' | 'filters'>> & {
+export type ProfileOverrides = Partial<Omit<ProfileConfig, 'backstageCatalog' | 'filters' | 'insights'>> & {
   backstageCatalog?: Partial<BackstageCatalogOptions>;
   filters?: Partial<RepositoryFilters>;
+  insights?: Partial<InsightOptions>;
 };
 
 /**
@@ -76,7 +78,7 @@ export type ProfileOverrides = Partial<Omit<ProfileConfig, 'backstageCatalog' | 
  * `host` and `organizationUrl` follow `apiUrl` and `organization` unless given.
  */
 export function buildProfile(overrides: ProfileOverrides = {}): ProfileConfig {
-  const { backstageCatalog, filters, ...fields } = overrides;
+  const { backstageCatalog, filters, insights, ...fields } = overrides;
   const organization = fields.organization ?? 'acme';
   const apiUrl = fields.apiUrl ?? DEFAULT_API_URL;
   return {
@@ -104,6 +106,7 @@ export function buildProfile(overrides: ProfileOverrides = {}): ProfileConfig {
       ...backstageCatalog,
     },
     filters: { includeDisabled: true, includeForks: true, ...filters },
+    insights: { freshness: true, languages: true, contributors: true, ...insights },
   };
 }
 

@@ -218,6 +218,13 @@ export const profileSchema = z.strictObject({
       includeForks: flag(true),
     })
     .prefault({}),
+  insights: z
+    .strictObject({
+      freshness: flag(true),
+      languages: flag(true),
+      contributors: flag(true),
+    })
+    .prefault({}),
   defaultOwner: entityRef.optional(),
   concurrency: integer(LIMITS.concurrency),
   requestTimeoutSeconds: integer(LIMITS.requestTimeoutSeconds),

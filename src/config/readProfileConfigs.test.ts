@@ -74,6 +74,7 @@ describe('readProfileConfigs', () => {
         maxFileBytes: 262144,
       },
       filters: { includeDisabled: true, includeForks: true },
+      insights: { freshness: true, languages: true, contributors: true },
       concurrency: 8,
       requestTimeoutMs: 60_000,
       maxRetries: 4,
@@ -134,6 +135,7 @@ describe('readProfileConfigs', () => {
         includeDisabled: false,
         includeForks: 'false',
       },
+      insights: { freshness: false, languages: 'false' },
       defaultOwner: 'team-a',
       concurrency: '16',
       requestTimeoutSeconds: 5,
@@ -142,6 +144,7 @@ describe('readProfileConfigs', () => {
       maxRemovedPercent: 'off',
       schedule: { frequency: { hours: 1 }, timeout: 'PT5M', scope: 'local' },
     });
+    expect(read.insights).toEqual({ freshness: false, languages: false, contributors: true });
     expect(read.backstageCatalog).toEqual({
       enabled: false,
       filename: '.backstage/catalog-info.yaml',
@@ -357,6 +360,8 @@ describe('readProfileConfigs', () => {
       ['a misspelt nested key', { filters: { project: ['a'] } }, 'acme.filters.project: unknown key'],
       ['a key of the wrong type', { backstageCatalog: 'yes' }, 'acme.backstageCatalog: expected an object'],
       ['a non-boolean flag', { backstageCatalog: { enabled: 'sometimes' } }, 'acme.backstageCatalog.enabled: expected true or false'],
+      ['a misspelt insight', { insights: { language: false } }, 'acme.insights.language: unknown key'],
+      ['a non-boolean insight', { insights: { contributors: 'names' } }, 'acme.insights.contributors: expected true or false'],
       ['an empty filename', { backstageCatalog: { filename: '/' } }, 'acme.backstageCatalog.filename: must not be empty'],
       ['a filename escaping the repository', { backstageCatalog: { filename: 'a/../../b.yaml' } }, 'acme.backstageCatalog.filename: must not contain ".."'],
       ['a filename with backslashes', { backstageCatalog: { filename: 'a\\b.yaml' } }, 'acme.backstageCatalog.filename: must use "/"'],
@@ -472,6 +477,7 @@ describe('config.d.ts', () => {
       includeDisabled: true,
       includeForks: false,
     },
+    insights: { freshness: true, languages: false, contributors: true },
     defaultOwner: 'team-a',
     concurrency: 4,
     requestTimeoutSeconds: 30,

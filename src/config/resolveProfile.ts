@@ -89,6 +89,7 @@ export function resolveProfile(
       ingestKinds: backstageCatalog.ingestKinds ?? [...DEFAULT_INGEST_KINDS],
     },
     filters,
+    insights: parsed.insights,
     ...(parsed.defaultOwner !== undefined && { defaultOwner: parsed.defaultOwner }),
     concurrency: parsed.concurrency,
     requestTimeoutMs: parsed.requestTimeoutSeconds * 1000,

@@ -58,6 +58,16 @@ export interface BackstageCatalogOptions {
   maxFileBytes: number;
 }
 
+/** Which repository insights a profile reads; each costs requests of its own. */
+export interface InsightOptions {
+  /** `spec.lastCommitAt` and `spec.freshness`, from the default branch's latest commit. */
+  freshness: boolean;
+  /** `spec.languages` and language tags, from project analysis. */
+  languages: boolean;
+  /** `spec.contributors`: distinct commit authors on the default branch in the last 90 days. */
+  contributors: boolean;
+}
+
 /** Routing through a Snyk Broker-compatible server. */
 export interface BrokerOptions {
   /** Base URL without a trailing slash. */
@@ -85,6 +95,7 @@ export interface ProfileConfig {
   broker?: BrokerOptions;
   backstageCatalog: BackstageCatalogOptions;
   filters: RepositoryFilters;
+  insights: InsightOptions;
   /** A full entity ref (`group:default/platform`), or undefined. */
   defaultOwner?: string;
   concurrency: number;

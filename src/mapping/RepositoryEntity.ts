@@ -68,6 +68,14 @@ export type RepositoryEntitySpec = {
   applicationContext?: ApplicationContext;
   /** Full refs of the entities the catalog file declares; linked with {@link RELATION_DECLARES}. */
   declaredEntities?: string[];
+  /** ISO-8601 committer date of the default branch's latest commit; absent for an empty repository. With `insights.freshness`. */
+  lastCommitAt?: string;
+  /** From `lastCommitAt` and the clock at the sync: active (≤ 90 days), inactive (≤ 180), dormant, or unknown. With `insights.freshness`. */
+  freshness?: 'active' | 'inactive' | 'dormant' | 'unknown';
+  /** Languages by share of the bytes (percent), from project analysis. With `insights.languages`. */
+  languages?: Array<{ name: string; percentage: number }>;
+  /** Distinct commit authors on the default branch in the last `windowDays`, bots excluded. With `insights.contributors`. */
+  contributors?: { count: number; windowDays: number };
 };
 
 /** @public A Repository entity as this module emits it. */

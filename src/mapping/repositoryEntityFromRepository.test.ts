@@ -26,6 +26,7 @@ import {
   repositoryEntityFromRepository,
   type RepositoryCatalogFileFacts,
   type RepositoryEntityResult,
+  type RepositoryInsightFacts,
 } from './repositoryEntityFromRepository';
 
 const WEB_URL = 'https://dev.azure.com/acme/Payments/_git/payments-api';
@@ -395,3 +396,62 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+describe('repositoryEntityFromRepository with insights', () => {
+  const NOW = Date.parse('2026-11-30T12:00:00Z');
+  const daysAgo = (days: number) => new Date(NOW - days * 24 * 60 * 60 * 1000).toISOString();
+  const LANGUAGES = [
+    { name: 'C#', percentage: 71.5 },
+    { name: 'TypeScript', percentage: 28.5 },
+  ];
+
+  function mapWithInsights(facts: RepositoryInsightFacts, profile?: ProfileOverrides, repository?: Partial<AzureDevOpsRepository>) {
+    return entityOf(repositoryEntityFromRepository(buildRepository(repository), { profile: buildProfile(profile), insights: { facts, now: NOW } }));
+  }
+
+  it.each<[string, number, string]>([
+    ['active', 10, 'active'],
+    ['inactive', 120, 'inactive'],
+    ['dormant', 400, 'dormant'],
+  ])('sets lastCommitAt, freshness %s, languages with their tags, and the contributor count', async (_, age, freshness) => {
+    const entity = mapWithInsights({ commits: { lastCommitAt: daysAgo(age), contributors: 3 }, languages: LANGUAGES });
+    expect(entity.spec).toMatchObject({
+      lastCommitAt: daysAgo(age),
+      freshness,
+      languages: LANGUAGES,
+      contributors: { count: 3, windowDays: 90 },
+    });
+    expect(entity.metadata.tags).toEqual(['c#', 'typescript']);
+    await expect(new RepositoryEntityProcessor().validateEntityKind(entity)).resolves.toBe(true);
+  });
+
+  it('gives an empty repository no lastCommitAt and freshness unknown', async () => {
+    const entity = mapWithInsights({ commits: { contributors: 0 } }, {}, { defaultBranch: undefined });
+    expect(entity.spec).not.toHaveProperty('lastCommitAt');
+    expect(entity.spec).toMatchObject({ freshness: 'unknown', contributors: { count: 0, windowDays: 90 } });
+    await expect(new RepositoryEntityProcessor().validateEntityKind(entity)).resolves.toBe(true);
+  });
+
+  it('says unknown, and counts nobody, while no commit data was read; no languages, no tags', () => {
+    const entity = mapWithInsights({});
+    expect(entity.spec.freshness).toBe('unknown');
+    expect(entity.spec).not.toHaveProperty('contributors');
+    expect(entity.spec).not.toHaveProperty('languages');
+    expect(entity.metadata).not.toHaveProperty('tags');
+  });
+
+  it.each<[string, ProfileOverrides['insights'], string[]]>([
+    ['freshness off', { freshness: false }, ['lastCommitAt', 'freshness']],
+    ['languages off', { languages: false }, ['languages']],
+    ['contributors off', { contributors: false }, ['contributors']],
+  ])('leaves the fields out with %s', (_, insights, absent) => {
+    const entity = mapWithInsights({ commits: { lastCommitAt: daysAgo(1), contributors: 2 }, languages: LANGUAGES }, { insights });
+    for (const field of absent) expect(entity.spec).not.toHaveProperty(field);
+    if (insights?.languages === false) expect(entity.metadata).not.toHaveProperty('tags');
+  });
+
+  it('sets no insight field without insight facts', () => {
+    const entity = entityOf(mapWithoutFile());
+    for (const field of ['lastCommitAt', 'freshness', 'languages', 'contributors']) expect(entity.spec).not.toHaveProperty(field);
+  });
+});

@@ -4,9 +4,12 @@ import {
   ANNOTATION_SOURCE_LOCATION,
   ANNOTATION_VIEW_URL,
 } from '@backstage/catalog-model';
-import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import type { AzureDevOpsRepository, RepositoryLanguage } from '../client/AzureDevOpsApi';
 import { parseHttpUrl } from '../common/parseHttpUrl';
-import type { ProfileConfig } from '../config/types';
+import type { InsightOptions, ProfileConfig } from '../config/types';
+import { CONTRIBUTOR_WINDOW_DAYS } from './contributorsOf';
+import { freshnessOf } from './freshnessOf';
+import { languageTags } from './languageTags';
 import { HOST_ORG_ANNOTATION, PROFILE_ANNOTATION, PROJECT_REPO_ANNOTATION } from './annotations';
 import { entityRefFromValue, type EntityRefDefaults } from './entityRefFromValue';
 import { repositoryEntityName } from './repositoryEntityName';
@@ -21,7 +24,7 @@ import {
 /** What the mapping needs of a profile. */
 export type RepositoryEntityProfile = Pick<
   ProfileConfig,
-  'id' | 'organization' | 'host' | 'apiUrl' | 'defaultOwner'
+  'id' | 'organization' | 'host' | 'apiUrl' | 'defaultOwner' | 'insights'
 >;
 
 /** What the repository's catalog file contributed, as `applicationContextFromDocuments` returns it. */
@@ -34,11 +37,26 @@ export interface RepositoryCatalogFileFacts {
   declaredEntities: string[];
 }
 
+/** What was read of a repository besides its file, for the insights the profile turns on. */
+export interface RepositoryInsightFacts {
+  /** Absent while no commit data was read. */
+  commits?: {
+    /** ISO-8601; absent when the branch has no commit (an empty repository). */
+    lastCommitAt?: string;
+    /** Distinct authors in the contributor window, bots excluded. */
+    contributors: number;
+  };
+  /** Absent while project analysis gave none. */
+  languages?: RepositoryLanguage[];
+}
+
 /** Options of {@link repositoryEntityFromRepository}. */
 export interface RepositoryEntityFromRepositoryOptions {
   profile: RepositoryEntityProfile;
   /** Absent when the catalog file is missing, unreadable, or the option is off. */
   catalogFile?: RepositoryCatalogFileFacts;
+  /** The insight facts and the time freshness is measured at (epoch ms); without them, no insight field. */
+  insights?: { facts: RepositoryInsightFacts; now: number };
 }
 
 /**
@@ -113,7 +131,9 @@ export function repositoryEntityFromRepository(
     ...(catalogFile && catalogFile.declaredEntities.length > 0
       ? { declaredEntities: [...catalogFile.declaredEntities] }
       : {}),
+    ...(options.insights ? insightFields(profile.insights, options.insights.facts, options.insights.now) : {}),
   };
+  const tags = options.insights && profile.insights.languages ? languageTags(options.insights.facts.languages ?? []) : [];
 
   const locationRef = `url:${repository.webUrl}`;
   const entity: RepositoryEntity = {
@@ -129,6 +149,7 @@ export function repositoryEntityFromRepository(
         repositoryId: repository.id,
       }),
       title: context?.title ?? repository.name,
+      ...(tags.length > 0 ? { tags } : {}),
       annotations: {
         [ANNOTATION_LOCATION]: locationRef,
         [ANNOTATION_ORIGIN_LOCATION]: locationRef,
@@ -146,6 +167,25 @@ export function repositoryEntityFromRepository(
     spec,
   };
   return { entity, warnings };
+}
+
+/** The spec fields of the insights the profile turns on, from what was read of them. */
+function insightFields(
+  enabled: InsightOptions,
+  facts: RepositoryInsightFacts,
+  now: number,
+): Pick<RepositoryEntitySpec, 'lastCommitAt' | 'freshness' | 'languages' | 'contributors'> {
+  const { commits, languages } = facts;
+  return {
+    ...(enabled.freshness && commits?.lastCommitAt ? { lastCommitAt: commits.lastCommitAt } : {}),
+    ...(enabled.freshness ? { freshness: freshnessOf(commits?.lastCommitAt, now) } : {}),
+    ...(enabled.languages && languages && languages.length > 0
+      ? { languages: languages.map(({ name, percentage }) => ({ name, percentage })) }
+      : {}),
+    ...(enabled.contributors && commits
+      ? { contributors: { count: commits.contributors, windowDays: CONTRIBUTOR_WINDOW_DAYS } }
+      : {}),
+  };
 }
 
 /**

@@ -67,6 +67,10 @@ const repositorySpecSchema = z
     system: fullEntityRef.optional(),
     applicationContext: applicationContextSchema.optional(),
     declaredEntities: z.array(fullEntityRef).optional(),
+    lastCommitAt: z.iso.datetime({ offset: true }).optional(),
+    freshness: z.enum(['active', 'inactive', 'dormant', 'unknown']).optional(),
+    languages: z.array(z.object({ name: nonEmptyString, percentage: z.number().min(0).max(100) })).optional(),
+    contributors: z.object({ count: z.number().int().min(0), windowDays: z.number().int().positive() }).optional(),
   })
   .superRefine((spec, context) => {
     // An empty repository is exactly one without a default branch; both fields say the same thing.

@@ -18,6 +18,7 @@ function repository(id: string, extra: Partial<StoredRepository> = {}): StoredRe
     stale: false,
     failedUnknown: false,
     entityRefs: [`repository:default/${id}`],
+    insights: JSON.stringify({ commits: { lastCommitAt: '2026-11-01T00:00:00.000Z', contributors: 2, readAt: 1, branch: 'main' } }),
     ...extra,
   };
 }
@@ -30,6 +31,7 @@ const PROFILE: StoredProfile = {
   activityCursor: 1_764_500_000_000,
   lastFullReadAt: 1_764_400_000_000,
   removalsAwaitingConfirmation: false,
+  languagesReadAt: 1_764_450_000_000,
 };
 
 describe.each(databases.eachSupportedId())('SyncStateStore on %s', databaseId => {
@@ -45,9 +47,9 @@ describe.each(databases.eachSupportedId())('SyncStateStore on %s', databaseId =>
     expect(await knex.schema.hasTable(PROFILES_TABLE)).toBe(true);
     expect(await knex.schema.hasTable(REPOSITORIES_TABLE)).toBe(true);
     const applied = await knex(MIGRATIONS_TABLE).select('name');
-    expect(applied.map(row => row.name)).toEqual(['20261130000000_sync_state.js']);
+    expect(applied.map(row => row.name)).toEqual(['20261130000000_sync_state.js', '20261201000000_repository_insights.js']);
     await SyncStateStore.create(knex);
-    expect(Number((await knex(MIGRATIONS_TABLE).count({ n: '*' }))[0].n)).toBe(1);
+    expect(Number((await knex(MIGRATIONS_TABLE).count({ n: '*' }))[0].n)).toBe(2);
   });
 
   it('has nothing for a profile that never synced', async () => {
@@ -55,7 +57,7 @@ describe.each(databases.eachSupportedId())('SyncStateStore on %s', databaseId =>
   });
 
   it('reads back what it wrote, numbers and booleans as they were', async () => {
-    const stale = repository('b', { stale: true, failedUnknown: false, fileId: undefined });
+    const stale = repository('b', { stale: true, failedUnknown: false, fileId: undefined, insights: undefined });
     await store.save('round', { profile: PROFILE, upserted: [repository('a'), stale], deleted: [] });
     const loaded = await store.load('round');
     expect(loaded.profile).toEqual({ ...PROFILE, lastError: undefined, activityUnavailableUntil: undefined });

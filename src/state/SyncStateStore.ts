@@ -130,6 +130,7 @@ function profileFromRow(row: Row): StoredProfile {
     lastFullReadAt: toNumber(row.last_full_read_at),
     activityUnavailableUntil: toNumber(row.activity_unavailable_until),
     removalsAwaitingConfirmation: Boolean(row.removals_awaiting_confirmation),
+    languagesReadAt: toNumber(row.languages_read_at),
   };
 }
 
@@ -144,6 +145,7 @@ function profileToRow(profile: StoredProfile): Row {
     last_full_read_at: profile.lastFullReadAt ?? null,
     activity_unavailable_until: profile.activityUnavailableUntil ?? null,
     removals_awaiting_confirmation: profile.removalsAwaitingConfirmation,
+    languages_read_at: profile.languagesReadAt ?? null,
   };
 }
 
@@ -156,6 +158,7 @@ function repositoryFromRow(row: Row): StoredRepository {
     stale: Boolean(row.stale),
     failedUnknown: Boolean(row.failed_unknown),
     entityRefs: JSON.parse(String(row.entity_refs)),
+    insights: toText(row.insights),
   };
 }
 
@@ -169,5 +172,6 @@ function repositoryToRow(profileId: string, repository: StoredRepository): Row {
     stale: repository.stale,
     failed_unknown: repository.failedUnknown,
     entity_refs: JSON.stringify(repository.entityRefs),
+    insights: repository.insights ?? null,
   };
 }

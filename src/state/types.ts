@@ -12,6 +12,8 @@ export interface StoredProfile {
   activityUnavailableUntil?: number;
   /** The last full mutation's removals were held; the next sync that sees the same confirms them. */
   removalsAwaitingConfirmation: boolean;
+  /** When project analysis was last asked for the languages of every project. */
+  languagesReadAt?: number;
 }
 
 /** What the store keeps of one repository: what the next sync needs to skip its file or fall back on it. */
@@ -27,6 +29,8 @@ export interface StoredRepository {
   /** Its read failed once with nothing known: a second failure no longer holds it back. */
   failedUnknown: boolean;
   entityRefs: string[];
+  /** What was read of its commits and languages, as JSON (opaque here); undefined while nothing is. */
+  insights?: string;
 }
 
 /** Whether two stored repositories differ: only those that do are written again. */
@@ -38,6 +42,7 @@ export function sameStoredRepository(a: StoredRepository, b: StoredRepository): 
     a.outcome === b.outcome &&
     a.stale === b.stale &&
     a.failedUnknown === b.failedUnknown &&
+    a.insights === b.insights &&
     a.entityRefs.length === b.entityRefs.length &&
     a.entityRefs.every((ref, index) => ref === b.entityRefs[index])
   );

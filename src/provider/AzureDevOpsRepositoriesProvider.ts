@@ -106,6 +106,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       locationKey: this.getProviderName(),
       logger: this.#logger,
       redacted: error => this.#redacted(error),
+      now: this.#now,
     });
   }
 
@@ -233,6 +234,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       createApi: this.#createApi,
       changeTracker: this.#state.changeTracker,
       knownRepositories: this.#state.knownRepositories,
+      languagesReadAt: this.#state.languagesReadAt,
       now: this.#now,
       locationKey: this.getProviderName(),
       logger: options.logger,

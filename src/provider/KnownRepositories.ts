@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import type { AzureDevOpsRepository, RepositoryLanguage } from '../client/AzureDevOpsApi';
 import type { ProfileConfig } from '../config/types';
 import type { StoredRepository } from '../state/types';
 import type { ChangedRepositories } from './ChangeTracker';
@@ -21,6 +21,21 @@ interface KnownRepository {
   stale?: boolean;
   /** Refs of the entities emitted for it (its Repository, and what it ingested). */
   entityRefs?: string[];
+  /** What was read of its commits and languages; kept whatever happens to its file. */
+  insights?: KnownInsights;
+}
+
+/** What was read of a repository's commits and languages, and when. */
+export interface KnownInsights {
+  commits?: {
+    /** ISO-8601; absent for a branch without commits. */
+    lastCommitAt?: string;
+    contributors: number;
+    /** When they were read (epoch ms), and from which branch: a day later, or on another branch, they are read again. */
+    readAt: number;
+    branch?: string;
+  };
+  languages?: RepositoryLanguage[];
 }
 
 /**
@@ -85,7 +100,8 @@ export class KnownRepositories {
           `${where}: reading the catalog file ${why}; the repository is emitted without application context until a read succeeds: ${outcome.error.message}`,
         );
         const unreadable: KnownOutcome = { kind: 'unusable', reason: `the catalog file is unreadable: ${outcome.error.message}` };
-        this.#known.set(repository.id, { branch: repository.defaultBranch, outcome: unreadable, stale: true });
+        const insights = this.#known.get(repository.id)?.insights;
+        this.#known.set(repository.id, { branch: repository.defaultBranch, outcome: unreadable, stale: true, ...(insights ? { insights } : {}) });
         return unreadable;
       }
       case 'unusable':
@@ -100,7 +116,8 @@ export class KnownRepositories {
         break;
     }
     this.#failedUnknown.delete(repository.id);
-    this.#known.set(repository.id, { branch: repository.defaultBranch, outcome: this.#toKeep(outcome) });
+    const insights = this.#known.get(repository.id)?.insights;
+    this.#known.set(repository.id, { branch: repository.defaultBranch, outcome: this.#toKeep(outcome), ...(insights ? { insights } : {}) });
     return outcome;
   }
 
@@ -127,6 +144,7 @@ export class KnownRepositories {
         stale: known.stale ?? false,
         failedUnknown: this.#failedUnknown.has(id),
         entityRefs: known.entityRefs ?? [],
+        ...(known.insights ? { insights: JSON.stringify(known.insights) } : {}),
       });
     }
     for (const id of this.#failedUnknown) {
@@ -147,6 +165,7 @@ export class KnownRepositories {
         outcome: outcome.kind === 'read' && row.fileId ? { ...outcome, fileId: row.fileId } : outcome,
         ...(row.stale ? { stale: true } : {}),
         entityRefs: row.entityRefs,
+        ...(row.insights ? { insights: JSON.parse(row.insights) as KnownInsights } : {}),
       });
     }
     return known;
@@ -166,6 +185,17 @@ export class KnownRepositories {
   recordEntityRefs(repositoryId: string, refs: string[]): void {
     const known = this.#known.get(repositoryId);
     if (known) known.entityRefs = refs;
+  }
+
+  /** What was read of a repository's commits and languages. */
+  insightsOf(id: string): KnownInsights {
+    return this.#known.get(id)?.insights ?? {};
+  }
+
+  /** Remembers what was read of a settled repository's commits or languages, beside what was before. */
+  recordInsights(id: string, insights: KnownInsights): void {
+    const known = this.#known.get(id);
+    if (known) known.insights = { ...known.insights, ...insights };
   }
 
   /** The remembered id equal to `id` but for case, if any: service hooks and listings may differ in case. */

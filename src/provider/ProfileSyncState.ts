@@ -27,6 +27,8 @@ export class ProfileSyncState {
   knownRepositories: KnownRepositories;
   changeTracker: ChangeTracker;
   removalGuard: RemovalGuard;
+  /** When the profile's languages were last read (project analysis, once a day). */
+  languagesReadAt?: number;
 
   constructor(options: { profile: ProfileConfig; store?: SyncStateStore }) {
     this.#profile = options.profile;
@@ -43,6 +45,7 @@ export class ProfileSyncState {
     this.#loaded = loaded;
     this.knownRepositories = KnownRepositories.fromStored(this.#profile, loaded.repositories.values());
     this.changeTracker = new ChangeTracker({ profile: this.#profile, restored: loaded.profile });
+    this.languagesReadAt = loaded.profile?.languagesReadAt;
     // A profile row means a sync was applied: the refs of its repositories are what the catalog holds.
     const applied = loaded.profile ? [...loaded.repositories.values()].flatMap(row => row.entityRefs) : undefined;
     this.removalGuard = new RemovalGuard({
@@ -61,6 +64,7 @@ export class ProfileSyncState {
     result: SyncResult,
     options: { held: boolean; startedAt: number; endedAt: number },
   ): Promise<{ written: number; deleted: number } | undefined> {
+    if (result.languagesReadAt !== undefined) this.languagesReadAt = result.languagesReadAt;
     if (!this.#store) return undefined;
     const before = this.#loaded?.repositories ?? new Map<string, StoredRepository>();
     const after = this.knownRepositories.toStored();
@@ -75,6 +79,7 @@ export class ProfileSyncState {
         lastSyncCounts: { ...counts, ...(requests ?? {}) },
         ...this.changeTracker.state(),
         removalsAwaitingConfirmation: this.removalGuard.awaitingConfirmation,
+        languagesReadAt: this.languagesReadAt,
       },
       upserted,
       deleted,

@@ -26,6 +26,7 @@ export interface ServiceHookHandlerOptions {
   logger: LoggerService;
   /** Masks the profile's secrets in an error's text. */
   redacted: (error: unknown) => string;
+  now: () => number;
 }
 
 /**
@@ -93,7 +94,15 @@ export class ServiceHookHandler {
     await state.load();
     const api = await this.#options.createApi(profile);
     api.requestStats?.();
-    const result = await readRepositoryEvents({ events, api, profile, knownRepositories: state.knownRepositories, locationKey, logger });
+    const result = await readRepositoryEvents({
+      events,
+      api,
+      profile,
+      knownRepositories: state.knownRepositories,
+      locationKey,
+      logger,
+      now: this.#options.now(),
+    });
     if (result.entities.length > 0 || result.removed.length > 0) {
       await connection.applyMutation({
         type: 'delta',

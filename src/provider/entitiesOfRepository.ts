@@ -4,7 +4,7 @@ import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { ProfileConfig } from '../config/types';
 import { declaredEntitiesFromCatalogFile } from '../mapping/declaredEntitiesFromCatalogFile';
 import type { RepositoryEntity } from '../mapping/RepositoryEntity';
-import { repositoryEntityFromRepository } from '../mapping/repositoryEntityFromRepository';
+import { repositoryEntityFromRepository, type RepositoryInsightFacts } from '../mapping/repositoryEntityFromRepository';
 import { describeCatalogFile, describeRepository } from './describeRepository';
 import type { KnownOutcome } from './KnownRepositories';
 
@@ -18,10 +18,12 @@ export function repositoryEntityOf(
   repository: AzureDevOpsRepository,
   outcome: KnownOutcome,
   logger: LoggerService,
+  insights?: { facts: RepositoryInsightFacts; now: number },
 ): RepositoryEntity | undefined {
   const mapped = repositoryEntityFromRepository(repository, {
     profile,
     catalogFile: outcome.kind === 'read' ? outcome.facts : undefined,
+    ...(insights ? { insights } : {}),
   });
   if ('skipped' in mapped) {
     logger.warn(`${describeRepository(profile, repository)}: not emitted: ${mapped.skipped}`);

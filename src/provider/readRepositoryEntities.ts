@@ -12,6 +12,7 @@ import { declaredEntitiesOf, repositoryEntityOf } from './entitiesOfRepository';
 import type { KnownOutcome, KnownRepositories } from './KnownRepositories';
 import { mapConcurrently } from './mapConcurrently';
 import { readCatalogFile } from './readCatalogFile';
+import { readInsights } from './readInsights';
 
 /** The outcome of one sync, before it is applied to the catalog. */
 export interface SyncResult {
@@ -25,6 +26,8 @@ export interface SyncResult {
   /** Refs of the entities of repositories known to this process that are no longer listed. */
   removed: string[];
   stats: SyncStats;
+  /** When every project's languages were read in this sync; else undefined (the last time stands). */
+  languagesReadAt?: number;
 }
 
 /** Counts of the summary line each sync logs. */
@@ -47,6 +50,8 @@ export interface ReadRepositoryEntitiesOptions {
   changeTracker: ChangeTracker;
   /** The profile's last known outcomes, kept across syncs. */
   knownRepositories: KnownRepositories;
+  /** When the profile's languages were last read. */
+  languagesReadAt?: number;
   now: () => number;
   /** The `locationKey` of every emitted entity: the provider name. */
   locationKey: string;
@@ -110,6 +115,21 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     },
     options.signal,
   );
+  const insights = await readInsights({
+    api,
+    profile,
+    repositories: discovered.repositories,
+    knownRepositories,
+    changed,
+    languagesReadAt: options.languagesReadAt,
+    now: startedAt,
+    signal: options.signal,
+  });
+  if (insights.failures.length > 0) {
+    logger.warn(
+      `Profile ${profile.id}: ${insights.failures.length} insight reads failed, their previous values stay; the first: ${insights.failures[0]}`,
+    );
+  }
 
   for (const { repository, outcome } of outcomes) {
     currentIds.add(repository.id);
@@ -128,7 +148,12 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     }
     if (outcome.kind === 'failed') stats.failed++;
 
-    const entity = repositoryEntityOf(profile, repository, fileOutcome, logger);
+    const fresh = insights.byRepository.get(repository.id);
+    if (fresh) knownRepositories.recordInsights(repository.id, fresh);
+    const entity = repositoryEntityOf(profile, repository, fileOutcome, logger, {
+      facts: knownRepositories.insightsOf(repository.id),
+      now: startedAt,
+    });
     if (!entity) {
       stats.skipped++;
       continue;
@@ -186,6 +211,7 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     entities,
     removed,
     stats: { ...stats, ...(requests ? { requests } : {}) },
+    ...(insights.languagesReadAt !== undefined ? { languagesReadAt: insights.languagesReadAt } : {}),
   };
 }
 

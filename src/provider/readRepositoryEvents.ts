@@ -8,9 +8,10 @@ import { projectExclusionReason, repositoryExclusionReason } from '../discovery/
 import type { RepositoryEvent } from '../serviceHooks/repositoryEventFromServiceHook';
 import { printable } from './describeRepository';
 import { declaredEntitiesOf, repositoryEntityOf } from './entitiesOfRepository';
-import type { KnownRepositories } from './KnownRepositories';
+import type { KnownInsights, KnownRepositories } from './KnownRepositories';
 import { mapConcurrently } from './mapConcurrently';
 import { readCatalogFile, type CatalogFileOutcome } from './readCatalogFile';
+import { readCommitInsights } from './readInsights';
 
 /** What a batch of events changes in the catalog: a delta mutation, and a count of what each event did. */
 export interface RepositoryEventsResult {
@@ -28,7 +29,13 @@ export type EventOutcome = 'applied' | 'removed' | 'unchanged' | 'ignored' | 'fa
 type LookedUp =
   | { kind: 'ignored' | 'failed' | 'unchanged'; reason: string }
   | { kind: 'removed'; reason: string }
-  | { kind: 'read'; repository: AzureDevOpsRepository; outcome: Exclude<CatalogFileOutcome, { kind: 'failed' }> };
+  | {
+      kind: 'read';
+      repository: AzureDevOpsRepository;
+      outcome: Exclude<CatalogFileOutcome, { kind: 'failed' }>;
+      /** Read again for a push or a new repository; absent when what is known stands. */
+      commits?: KnownInsights['commits'];
+    };
 
 /** Options of {@link readRepositoryEvents}. */
 export interface ReadRepositoryEventsOptions {
@@ -39,6 +46,8 @@ export interface ReadRepositoryEventsOptions {
   knownRepositories: KnownRepositories;
   locationKey: string;
   logger: LoggerService;
+  /** Epoch ms: the commit window and freshness are measured from it. */
+  now: number;
 }
 
 /**
@@ -84,16 +93,20 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
       continue;
     }
 
-    const { repository, outcome } = lookup;
+    const { repository, outcome, commits } = lookup;
     const previousRefs = knownRepositories.entityRefsOf(repository.id);
     const fileOutcome = knownRepositories.settle(repository, outcome, logger);
+    if (commits) knownRepositories.recordInsights(repository.id, { commits });
     if (fileOutcome === 'gone' || fileOutcome === 'unknown') {
       remove(repository.id);
       result.counts.removed++;
       logger.info(`${where}: removed, the repository is gone`);
       continue;
     }
-    const repositoryEntity = repositoryEntityOf(profile, repository, fileOutcome, logger);
+    const repositoryEntity = repositoryEntityOf(profile, repository, fileOutcome, logger, {
+      facts: knownRepositories.insightsOf(repository.id),
+      now: options.now,
+    });
     if (!repositoryEntity) {
       remove(repository.id);
       result.counts.removed++;
@@ -171,10 +184,30 @@ async function lookUp(event: RepositoryEvent, options: ReadRepositoryEventsOptio
     return { kind: 'failed', reason: `reading the catalog file failed: ${messageOf(error)}` };
   }
   if (outcome.kind === 'failed') return { kind: 'failed', reason: `reading the catalog file failed: ${outcome.error.message}` };
-  if (event.type === 'push' && outcome.kind !== 'repositoryGone' && knownRepositories.unchanged(repository, outcome)) {
+  const commits = await commitsAfter(event, repository, options);
+  if (event.type === 'push' && outcome.kind !== 'repositoryGone' && !commits && knownRepositories.unchanged(repository, outcome)) {
     return { kind: 'unchanged', reason: 'the catalog file is the one already read' };
   }
-  return { kind: 'read', repository, outcome };
+  return { kind: 'read', repository, outcome, ...(commits ? { commits } : {}) };
+}
+
+/**
+ * The commit insights after a push or for a new or re-enabled repository (one more request), when
+ * the profile reads them; undefined when what is known stands, or the read failed (the next sync
+ * reads them again).
+ */
+async function commitsAfter(
+  event: RepositoryEvent,
+  repository: AzureDevOpsRepository,
+  options: ReadRepositoryEventsOptions,
+): Promise<KnownInsights['commits']> {
+  const { profile } = options;
+  if (!(profile.insights.freshness || profile.insights.contributors) || event.type === 'renamed' || repository.isDisabled) return undefined;
+  try {
+    return await readCommitInsights(options.api, repository, options.now);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,0 +1,138 @@
+import type { AzureDevOpsApi, AzureDevOpsCommit, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import { AzureDevOpsError } from '../client/AzureDevOpsError';
+import type { ProfileConfig } from '../config/types';
+import { CONTRIBUTOR_WINDOW_DAYS, contributorsOf } from '../mapping/contributorsOf';
+import type { ChangedRepositories } from './ChangeTracker';
+import type { KnownInsights, KnownRepositories } from './KnownRepositories';
+import { mapConcurrently } from './mapConcurrently';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Commit data and languages older than this are read again, pushes or not. */
+export const INSIGHTS_MAX_AGE_MS = DAY_MS;
+/** Commits per page; a page full of commits inside the contributor window asks for the next. */
+export const COMMITS_PAGE = 100;
+/** Pages of commits at most per repository: beyond 1,000 commits in the window, the count is a floor. */
+export const MAX_COMMIT_PAGES = 10;
+
+/** What one sync read of the insights, by repository id, and whether the languages are now current. */
+export interface InsightReads {
+  byRepository: Map<string, KnownInsights>;
+  /** When every project's languages were asked for in this sync: the time to remember. */
+  languagesReadAt?: number;
+  /** One line per read that failed; the previous values stay. */
+  failures: string[];
+}
+
+/** Options of {@link readInsights}. */
+export interface ReadInsightsOptions {
+  api: AzureDevOpsApi;
+  profile: ProfileConfig;
+  /** The repositories the sync emits. */
+  repositories: AzureDevOpsRepository[];
+  knownRepositories: KnownRepositories;
+  changed: ChangedRepositories;
+  /** When languages were last read for the profile. */
+  languagesReadAt?: number;
+  now: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads the insights a sync needs again, at a bounded cost: a repository's commits when nothing
+ * is known of them, when it was pushed to (project analysis says so), when its default branch
+ * changed, or once a day (the contributor window slides); every project's languages once a day.
+ * Nothing else: freshness moves with the clock alone. A read that fails keeps what was known.
+ */
+export async function readInsights(options: ReadInsightsOptions): Promise<InsightReads> {
+  const { api, profile, repositories, now } = options;
+  const reads: InsightReads = { byRepository: new Map(), failures: [] };
+  const record = (id: string, insights: KnownInsights) => reads.byRepository.set(id, { ...reads.byRepository.get(id), ...insights });
+
+  if (profile.insights.freshness || profile.insights.contributors) {
+    const due = repositories.filter(repository => commitsDue(repository, options));
+    await mapConcurrently(
+      due,
+      profile.concurrency,
+      async repository => {
+        try {
+          record(repository.id, { commits: await readCommitInsights(api, repository, now) });
+        } catch (error) {
+          reads.failures.push(`commits of project ${repository.project.name}, repository ${repository.name}: ${messageOf(error)}`);
+        }
+      },
+      options.signal,
+    );
+  }
+
+  if (profile.insights.languages && (options.languagesReadAt === undefined || now - options.languagesReadAt >= INSIGHTS_MAX_AGE_MS)) {
+    const byProject = new Map<string, AzureDevOpsRepository[]>();
+    for (const repository of repositories) byProject.set(repository.project.id, [...(byProject.get(repository.project.id) ?? []), repository]);
+    let failed = false;
+    await mapConcurrently(
+      [...byProject],
+      profile.concurrency,
+      async ([project, listed]) => {
+        try {
+          const answer = await api.getProjectLanguages({ project });
+          // A preliminary answer (206) or none at all leaves the previous languages.
+          if (answer?.phase !== 'full') return;
+          for (const repository of listed) record(repository.id, { languages: answer.repositories.get(repository.id.toLowerCase()) ?? [] });
+        } catch (error) {
+          failed = true;
+          reads.failures.push(`languages of project ${listed[0].project.name}: ${messageOf(error)}`);
+        }
+      },
+      options.signal,
+    );
+    if (!failed) reads.languagesReadAt = now;
+  }
+  return reads;
+}
+
+function commitsDue(repository: AzureDevOpsRepository, options: ReadInsightsOptions): boolean {
+  // Azure DevOps refuses every read of a disabled repository's content, its history included.
+  if (repository.isDisabled) return false;
+  const known = options.knownRepositories.insightsOf(repository.id).commits;
+  if (!known || known.branch !== repository.defaultBranch) return true;
+  if (options.changed !== 'all' && options.changed.has(repository.id.toLowerCase())) return true;
+  return options.now - known.readAt >= INSIGHTS_MAX_AGE_MS;
+}
+
+/**
+ * The default branch's latest commit date and its contributors in the window, from as many pages
+ * of commits, newest first, as the window takes (one for most repositories). An empty repository
+ * costs no request.
+ */
+export async function readCommitInsights(
+  api: AzureDevOpsApi,
+  repository: AzureDevOpsRepository,
+  now: number,
+): Promise<NonNullable<KnownInsights['commits']>> {
+  const branch = repository.defaultBranch;
+  if (!branch) return { contributors: 0, readAt: now };
+  const since = now - CONTRIBUTOR_WINDOW_DAYS * DAY_MS;
+  const commits: AzureDevOpsCommit[] = [];
+  for (let page = 0; page < MAX_COMMIT_PAGES; page++) {
+    const listed = await api.listCommits({
+      project: repository.project.id,
+      repositoryId: repository.id,
+      branch,
+      top: COMMITS_PAGE,
+      ...(page > 0 ? { skip: page * COMMITS_PAGE } : {}),
+    });
+    commits.push(...listed);
+    const last = listed.at(-1);
+    if (listed.length < COMMITS_PAGE || !last || last.committedAt.getTime() < since) break;
+  }
+  const latest = commits[0];
+  return {
+    ...(latest ? { lastCommitAt: latest.committedAt.toISOString() } : {}),
+    contributors: contributorsOf(commits, since),
+    readAt: now,
+    branch,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof AzureDevOpsError ? error.message : String(error);
+}

@@ -31,6 +31,9 @@ export interface Truth {
   nonEmpty: number;
   /** Projects holding a repository whose file can be read: the projects asked for activity. */
   projectsWithReadableRepositories: number;
+  /** Non-empty, enabled repositories: whose files and commits can be read. */
+  readable: number;
+  projects: number;
 }
 
 const FIELDS = [
@@ -53,6 +56,7 @@ export function truthOf(organization: SimulatedOrganization): Truth {
   const repositories: ExpectedRepository[] = [];
   let nonEmpty = 0;
   let projectsWithReadableRepositories = 0;
+  let readableCount = 0;
   for (const project of organization.projects) {
     let readable = false;
     for (const repository of project.repositories) {
@@ -60,6 +64,7 @@ export function truthOf(organization: SimulatedOrganization): Truth {
       // Azure DevOps refuses to serve a disabled repository's files, so they carry no context.
       const canRead = repository.defaultBranch !== undefined && !repository.isDisabled;
       readable ||= canRead;
+      if (canRead) readableCount++;
       const file = canRead ? repository.files[CATALOG_FILE_PATH] : undefined;
       repositories.push({
         id: repository.id,
@@ -76,7 +81,7 @@ export function truthOf(organization: SimulatedOrganization): Truth {
     }
     if (readable) projectsWithReadableRepositories++;
   }
-  return { repositories, nonEmpty, projectsWithReadableRepositories };
+  return { repositories, nonEmpty, projectsWithReadableRepositories, readable: readableCount, projects: organization.projects.length };
 }
 
 /** Attributes of the first `Component` document (else the first), as the default profile reads them. */

@@ -31,6 +31,7 @@ const USAGE = `Usage: npm run bench -- [options]
                        Azure module; edit one repository's catalog file at a time, post the git.push
                        service hook, and time until the catalog API shows the change
   --event-count <n>    events to measure (default 20)
+  --no-insights        turn repository insights off (commits, languages), to compare
   --json               print one JSON object as the last line
 `;
 
@@ -46,6 +47,7 @@ interface Options {
   seed: number;
   throttle?: ThrottleOptions;
   catalog: boolean;
+  insights: boolean;
   /** Events to measure with `--events`; undefined runs the sync passes. */
   events?: number;
   json: boolean;
@@ -68,6 +70,7 @@ function readOptions(): Options | undefined {
       delay: { type: 'string' },
       catalog: { type: 'boolean' },
       events: { type: 'boolean' },
+      'no-insights': { type: 'boolean' },
       'event-count': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -102,6 +105,7 @@ function readOptions(): Options | undefined {
         }
       : undefined,
     catalog,
+    insights: values['no-insights'] !== true,
     events: events ? Math.max(1, Math.round(number('event-count', 20))) : undefined,
     json: values.json === true,
   };
@@ -118,7 +122,7 @@ function printSync(options: Options, result: SyncBenchResult): void {
   const { passes } = result;
   console.log(
     `\n${options.repos} repositories in ${options.projects} projects, ${options.withFile * 100}% with catalog-info.yaml, ` +
-      `latency ${options.latencyMs} ms, concurrency ${result.concurrency}` +
+      `latency ${options.latencyMs} ms, concurrency ${result.concurrency}, insights ${options.insights ? 'on' : 'off'}` +
       (options.throttle
         ? `, throttled at ${options.throttle.budget} requests per ${options.throttle.windowMs / 1000} s (Retry-After ${options.throttle.retryAfterSeconds} s` +
           (options.throttle.delay ? `; ${options.throttle.delay.requests} more delayed ${options.throttle.delay.ms} ms each` : '') +
@@ -233,6 +237,7 @@ async function main(): Promise<void> {
       throttle: options.throttle,
       mutation: MUTATION,
       seed: options.seed,
+      insights: options.insights,
     },
     sampler,
   );
@@ -263,6 +268,7 @@ async function main(): Promise<void> {
         projects: options.projects,
         latencyMs: options.latencyMs,
         concurrency: sync.concurrency,
+        insights: options.insights,
         cold: pass('cold'),
         warm: pass('warm'),
         restart: pass('restart'),

@@ -36,6 +36,8 @@ export interface SyncBenchOptions {
   throttle?: ThrottleOptions;
   mutation: Mutation;
   seed: number;
+  /** Repository insights (commits, languages): on unless false, as in a profile. */
+  insights: boolean;
 }
 
 export interface PassResult {
@@ -147,12 +149,16 @@ export function lowerBoundMs(latencyMs: number, concurrency: number, phases: num
 /**
  * What a pass must read, and its waves of parallel requests: the file reads on a cold start (R, the
  * non-empty repositories, as the issue defines the bound), else one activity request per project
- * with readable repositories, then the reads of the changed repositories.
+ * with readable repositories, then the reads of the changed repositories. With insights, a cold
+ * pass also reads the commits of every readable repository and the languages of every project,
+ * and a changed pass the commits of the changed repositories.
  */
-function readsAndPhases(pass: PassName, truth: Truth, changedReads: number): { reads: number; phases: number[] } {
-  if (pass === 'cold') return { reads: truth.nonEmpty, phases: [truth.nonEmpty] };
+function readsAndPhases(pass: PassName, truth: Truth, changedReads: number, insights: boolean): { reads: number; phases: number[] } {
+  if (pass === 'cold') {
+    return { reads: truth.nonEmpty, phases: insights ? [truth.nonEmpty, truth.readable, truth.projects] : [truth.nonEmpty] };
+  }
   const reads = pass === 'changed' ? changedReads : 0;
-  return { reads, phases: [truth.projectsWithReadableRepositories, reads] };
+  return { reads, phases: [truth.projectsWithReadableRepositories, reads, ...(insights ? [reads] : [])] };
 }
 
 export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampler): Promise<SyncBenchResult> {
@@ -180,6 +186,7 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
                 apiUrl: url,
                 token,
                 ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+                insights: { freshness: options.insights, languages: options.insights, contributors: options.insights },
               },
             },
           },
@@ -224,7 +231,7 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
       // organization changes only on a 'mutate' command.
       const truth = await simulator.send({ cmd: 'truth' });
       const comparison = compareEntities(truth, result.entities.map(deferred => deferred.entity as Entity));
-      const { reads, phases } = readsAndPhases(pass, truth, changedReads);
+      const { reads, phases } = readsAndPhases(pass, truth, changedReads, options.insights);
       passes[pass] = {
         wallMs,
         requests: served.requests,

@@ -239,7 +239,19 @@ describe('AzureDevOpsSimulator', () => {
         'infrastructure',
         'legacy-monolith',
       ]);
-      expect(languages.languageBreakdown?.map(language => language.name).sort()).toEqual(['Markdown', 'YAML']);
+      // api and infrastructure name their languages; the others are guessed from their files' extensions.
+      expect(languages.languageBreakdown?.map(language => language.name)).toEqual(['TypeScript', 'HCL', 'JavaScript', 'Shell', 'Dockerfile', 'YAML', 'Markdown']);
+    });
+
+    it('answers 404 for the language metrics of a project without language analysis', async () => {
+      const own = await startDemo();
+      try {
+        own.organization('demo').projects[1].languageAnalysis = 'unavailable';
+        expect((await get(own, '/demo/Commerce/_apis/projectanalysis/languagemetrics')).status).toBe(404);
+        expect((await get(own, '/demo/Platform/_apis/projectanalysis/languagemetrics')).status).toBe(200);
+      } finally {
+        await own.stop();
+      }
     });
 
     it('answers connectionData with the authenticated user', async () => {
@@ -577,11 +589,34 @@ describe('AzureDevOpsSimulator', () => {
       expect(commit.committer?.date).toEqual(new Date(now));
     });
 
+    it('puts each push in front of the history the repository started with', async () => {
+      const repository = demoRepository('Platform', 'api');
+      const git = await connect(own).getGitApi();
+      const main = { $top: 10, itemVersion: { version: 'main', versionType: GitVersionType.Branch } };
+      const before = await git.getCommits(repository.id, main, 'Platform');
+      expect(before.map(commit => commit.author?.email)).toEqual([
+        'alice.martin@contoso.example',
+        '49699333+dependabot[bot]@users.noreply.github.com',
+        'Alice.Martin@Contoso.example',
+        'bilal.khan@contoso.example',
+        'bilal.khan@contoso.example',
+      ]);
+
+      const updated = own.setFile('demo', 'Platform', 'api', 'catalog-info.yaml', 'kind: Component\n');
+      const after = await git.getCommits(repository.id, main, 'Platform');
+      expect(after.map(commit => commit.commitId)).toEqual([updated.commitId, ...before.map(commit => commit.commitId)]);
+      expect(after[0]).toMatchObject({ author: { name: 'Simulated Pusher', email: 'pusher@simulator.invalid' }, committer: { date: new Date(now) } });
+    });
+
     it('creates the default branch on the first push to an empty repository', async () => {
       const git = await connect(own).getGitApi();
-      own.setFile('demo', 'Commerce', 'new-service', 'catalog-info.yaml', 'kind: Component\n');
+      const main = { $top: 10, itemVersion: { version: 'main', versionType: GitVersionType.Branch } };
+      const empty = demoRepository('Commerce', 'new-service');
+      expect(await git.getCommits(empty.id, main, 'Commerce')).toBeNull();
+      const pushed = own.setFile('demo', 'Commerce', 'new-service', 'catalog-info.yaml', 'kind: Component\n');
       const repository = await git.getRepository('new-service', 'Commerce');
       expect(repository.defaultBranch).toBe('refs/heads/main');
+      expect((await git.getCommits(empty.id, main, 'Commerce')).map(commit => commit.commitId)).toEqual([pushed.commitId]);
     });
 
     it('reports pushes since a date through the project analysis API', async () => {

@@ -1,4 +1,5 @@
 import {
+  commitHistory,
   createProject,
   createRepository,
   nextCommitId,
@@ -9,6 +10,8 @@ import {
   type SimulatedOrganization,
   type SimulatedProject,
   type SimulatedRepository,
+  SIMULATED_COMMIT_COMMENT,
+  SIMULATED_PUSHER,
 } from './organization';
 import { SimulatorStateError } from './SimulatorStateError';
 
@@ -48,6 +51,7 @@ export class OrganizationStore {
     for (const organization of organizations) {
       const key = organization.name.toLowerCase();
       if (this.#indexes.has(key)) throw new Error(`Duplicate organization ${organization.name}`);
+      for (const project of organization.projects) project.repositories.forEach(checkTip);
       this.#indexes.set(key, buildIndex(organization));
     }
   }
@@ -90,11 +94,16 @@ export class OrganizationStore {
     });
   }
 
-  /** Times (epoch ms) of the pushes to the default branch, oldest first. */
+  /**
+   * Times (epoch ms) of the pushes to the default branch, oldest first: each commit of the history
+   * the repository started with counts as one push, and so does each push made since.
+   */
   pushTimes(repository: SimulatedRepository): readonly number[] {
     const recorded = this.#pushes.get(repository);
     if (recorded) return recorded;
-    return repository.defaultBranch === undefined ? [] : [repository.lastPushDate.getTime()];
+    return commitHistory(repository)
+      .map(commit => commit.committedAt.getTime())
+      .reverse();
   }
 
   /**
@@ -111,12 +120,22 @@ export class OrganizationStore {
     const target = this.locateRepository(organization, project, repository).repository;
     const filePath = normalizeFilePath(path);
     const history = [...this.pushTimes(target)];
+    const commits = commitHistory(target);
     if (content === undefined) delete target.files[filePath];
     else target.files[filePath] = content;
     target.defaultBranch ??= 'main';
     target.commitId = nextCommitId(target.commitId, filePath, content);
     target.size = sizeOfFiles(target.files);
     target.lastPushDate = new Date(this.#clock());
+    target.commits = [
+      {
+        id: target.commitId,
+        author: { name: SIMULATED_PUSHER.displayName, email: SIMULATED_PUSHER.email },
+        committedAt: target.lastPushDate,
+        comment: SIMULATED_COMMIT_COMMENT,
+      },
+      ...commits,
+    ];
     history.push(target.lastPushDate.getTime());
     this.#pushes.set(target, history);
     return target;
@@ -216,6 +235,18 @@ export class OrganizationStore {
     return found;
   }
 
+}
+
+/** A history whose newest commit is not the tip would answer one commit through refs and another through commits. */
+function checkTip(repository: SimulatedRepository): void {
+  const tip = repository.commits?.[0];
+  if (!tip) return;
+  if (tip.id !== repository.commitId || tip.committedAt.getTime() !== repository.lastPushDate.getTime()) {
+    throw new SimulatorStateError(
+      'invalid',
+      `Repository ${repository.name}: its newest commit must be its tip (commitId ${repository.commitId}, lastPushDate ${repository.lastPushDate.toISOString()})`,
+    );
+  }
 }
 
 function matchesKey(project: SimulatedProject, nameOrId: string): boolean {

@@ -8,6 +8,7 @@ import { jsonReply, type Reply } from './reply';
  * azuredevops-provider-kog-blueprint/docs/troubleshooting_guide.md).
  */
 const SYSTEM_TYPE_NAMES: Record<string, string> = {
+  ArgumentException: 'System.ArgumentException, mscorlib',
   ArgumentOutOfRangeException: 'System.ArgumentOutOfRangeException, mscorlib',
 };
 
@@ -84,6 +85,16 @@ export function itemNotFound(path: string, repository: string, version: string):
 /** Empty repositories have no branch, so any versioned read fails with this rather than TF401174. */
 export function noBranches(repository: string): Reply {
   return errorReply(404, 'GitItemNotFoundException', `VS403403: Cannot find any branches for the ${repository} repository.`);
+}
+
+/**
+ * What a Git route answers when it must pick the default branch of a repository that has none:
+ * 400 with a plain `ArgumentException` (GitVersionParser.GetCommitFromVersion throws it for a branch
+ * descriptor without a version, decompiled Azure DevOps Server 2022 in mjwrona/decompiled; the
+ * envelope as recorded for stats/branches in Azure/azure-rest-api-specs#29648).
+ */
+export function noBranchToChoose(repository: string): Reply {
+  return errorReply(400, 'ArgumentException', `VS403403: Cannot find any branches for the ${repository} repository.`);
 }
 
 export function unresolvableVersion(version: string, repository: string): Reply {

@@ -1,3 +1,5 @@
+import { generatedHistory } from './generatedHistory';
+import { generatedLanguages } from './generatedLanguages';
 import {
   createProject,
   createRepository,
@@ -13,8 +15,10 @@ export interface GenerateOrganizationOptions {
   projects: number;
   /** Share (0..1) of all repositories holding a `catalog-info.yaml`. */
   withFile: number;
-  /** Same seed, same organization. Defaults to 1. */
+  /** Same seed (and `now`), same organization. Defaults to 1. */
   seed?: number;
+  /** Commit dates are spread back from this time. Defaults to the time of the call. */
+  now?: Date;
 }
 
 /** Shares of the special cases, small like in real organizations. */
@@ -27,13 +31,12 @@ const DOMAINS = ['billing', 'catalog', 'checkout', 'identity', 'inventory', 'sea
 const KINDS = ['api', 'service', 'web', 'worker', 'lib', 'gateway', 'jobs', 'ui'];
 const COMPONENT_TYPES = ['service', 'website', 'library'];
 const LIFECYCLES = ['production', 'production', 'experimental', 'deprecated'];
-const DAY_MS = 86_400_000;
-const NEWEST_PUSH = Date.UTC(2025, 5, 1);
-
 /**
  * A deterministic synthetic organization for load tests: every repository has a README, a
  * `withFile` share (exact, rounded) has a valid Backstage Component as `catalog-info.yaml`,
- * and small shares are empty, disabled or forks.
+ * and small shares are empty, disabled or forks. Every non-empty repository has a short commit
+ * history (see `generatedHistory.ts`: about 60% active, 20% inactive, 20% dormant at `now`) and
+ * bytes per language.
  */
 export function generateOrganization(options: GenerateOrganizationOptions): SimulatedOrganization {
   const { name, repos, projects: projectCount, withFile } = options;
@@ -44,6 +47,9 @@ export function generateOrganization(options: GenerateOrganizationOptions): Simu
   if (!(withFile >= 0 && withFile <= 1)) throw new Error(`withFile must be between 0 and 1, got ${withFile}`);
 
   const random = seededRandom(options.seed ?? 1);
+  // A stream of its own, so histories and languages leave the rest of a seed's organization as it was.
+  const insightRandom = seededRandom(((options.seed ?? 1) ^ 0x5bd1e995) >>> 0);
+  const now = (options.now ?? new Date()).getTime();
   const projects = Array.from({ length: projectCount }, (_, index) =>
     createProject(name, { name: projectName(index), visibility: index % 5 === 4 ? 'public' : 'private' }),
   );
@@ -60,14 +66,19 @@ export function generateOrganization(options: GenerateOrganizationOptions): Simu
     const isFork = created.length > 0 && random() < GENERATED_SHARES.fork;
     const files: Record<string, string> = { 'README.md': `# ${repositoryName}\n\nSynthetic repository.\n` };
     if (withCatalogFile.has(index)) files[CATALOG_FILE_PATH] = componentYaml(repositoryName, index, random);
+    const isDisabled = random() < GENERATED_SHARES.disabled;
+    const parentRepositoryId = isFork ? created[Math.floor(random() * created.length)] : undefined;
+    const freshnessDraw = random();
     const repository = createRepository(name, project.name, {
       name: repositoryName,
       empty: empty.has(index),
       files: empty.has(index) ? undefined : files,
-      isDisabled: random() < GENERATED_SHARES.disabled,
+      isDisabled,
       isFork,
-      parentRepositoryId: isFork ? created[Math.floor(random() * created.length)] : undefined,
-      lastPushDate: new Date(NEWEST_PUSH - Math.floor(random() * 365) * DAY_MS),
+      parentRepositoryId,
+      ...(empty.has(index)
+        ? {}
+        : { commits: generatedHistory(freshnessDraw, insightRandom, now), languages: generatedLanguages(insightRandom) }),
     });
     project.repositories.push(repository);
     created.push(repository.id);

@@ -15,14 +15,19 @@ export {
   summarizeOrganization,
   type GenerateOrganizationOptions,
 } from './generateOrganization';
-export { DEMO_ORGANIZATION_FIXTURE, loadOrganization, organizationFromYaml } from './loadOrganization';
+export { DEMO_ORGANIZATION_FIXTURE, loadOrganization, organizationFromYaml, type LoadOrganizationOptions } from './loadOrganization';
+export { GENERATED_BOTS, GENERATED_FRESHNESS, GENERATED_PEOPLE } from './generatedHistory';
 export {
+  commitHistory,
   deterministicGuid,
   gitBlobSha1,
   countRepositories,
+  type CommitInit,
   type ProjectInit,
   type RepositoryInit,
+  type SimulatedCommit,
   type SimulatedOrganization,
+  type SimulatedPerson,
   type SimulatedProject,
   type SimulatedRepository,
 } from './organization';

@@ -1,6 +1,27 @@
 import { createHash } from 'node:crypto';
 import { SimulatorStateError } from './SimulatorStateError';
 
+/** Who wrote or committed a commit, as Git records it. */
+export interface SimulatedPerson {
+  name: string;
+  email: string;
+}
+
+/** One commit of a repository's default branch. */
+export interface SimulatedCommit {
+  /** 40 hex digits. */
+  id: string;
+  author: SimulatedPerson;
+  /** The author's date. Defaults to `committedAt`. */
+  authoredAt?: Date;
+  /** Defaults to the author. */
+  committer?: SimulatedPerson;
+  /** The committer's date: when the commit reached the history, which orders it. */
+  committedAt: Date;
+  /** Defaults to {@link SIMULATED_COMMIT_COMMENT}. */
+  comment?: string;
+}
+
 /** One Git repository of the simulated organization. */
 export interface SimulatedRepository {
   /** GUID, lower case. */
@@ -18,7 +39,19 @@ export interface SimulatedRepository {
   files: Record<string, string>;
   /** Tip commit of the default branch, 40 hex digits; changes whenever `files` change. */
   commitId: string;
+  /** When the tip commit was committed (its committer date). */
   lastPushDate: Date;
+  /**
+   * The default branch's history, newest first; its first commit is the tip (`commitId`, committed
+   * at `lastPushDate`). Absent, the history is that one commit, by {@link SIMULATED_PUSHER}. Every
+   * push through the simulator adds its commit in front. Empty or absent for an empty repository.
+   */
+  commits?: SimulatedCommit[];
+  /**
+   * Bytes per language, as project analysis reports them. Absent, languages are guessed from the
+   * files' extensions.
+   */
+  languages?: Record<string, number>;
   /**
    * How far language analysis has got: `preliminary` until its background job has analysed the
    * repository. Defaults to `full`.
@@ -37,6 +70,11 @@ export interface SimulatedProject {
   revision?: number;
   /** Defaults to {@link DEFAULT_PROJECT_UPDATE_TIME}. */
   lastUpdateTime?: Date;
+  /**
+   * `unavailable` makes project analysis' language metrics answer 404 for the project, as where
+   * the service offers none. Defaults to `available`.
+   */
+  languageAnalysis?: 'available' | 'unavailable';
   repositories: SimulatedRepository[];
 }
 
@@ -59,8 +97,19 @@ export interface RepositoryInit {
   isFork?: boolean;
   parentRepositoryId?: string;
   files?: Record<string, string>;
+  /** When absent, the last commit's date, else {@link DEFAULT_LAST_PUSH_DATE}. */
   lastPushDate?: Date;
+  /**
+   * The default branch's history, newest first; a commit without an id gets one derived from the
+   * repository (the newest from its files, as without a history). The newest commit is the tip:
+   * `lastPushDate`, when given too, must be its date.
+   */
+  commits?: CommitInit[];
+  languages?: Record<string, number>;
 }
+
+/** A commit of {@link RepositoryInit.commits}. */
+export type CommitInit = Omit<SimulatedCommit, 'id'> & { id?: string };
 
 /** What is needed to create a project. */
 export interface ProjectInit {
@@ -140,8 +189,18 @@ export function createRepository(
 ): SimulatedRepository {
   const empty = init.empty ?? false;
   const files = empty ? {} : normalizeFiles(init.files ?? {});
+  const described = `Repository ${projectName}/${init.name}`;
   if (empty && init.files && Object.keys(init.files).length > 0) {
-    throw new SimulatorStateError('invalid', `Repository ${projectName}/${init.name} is empty and cannot hold files`);
+    throw new SimulatorStateError('invalid', `${described} is empty and cannot hold files`);
+  }
+  if (empty && init.commits && init.commits.length > 0) {
+    throw new SimulatorStateError('invalid', `${described} is empty and cannot have commits`);
+  }
+  const identity = `${organizationName}/${projectName}/${init.name}`;
+  const commits = init.commits && init.commits.length > 0 ? commitsFromInit(identity, files, init.commits) : undefined;
+  const tip = commits?.[0];
+  if (tip && init.lastPushDate && init.lastPushDate.getTime() !== tip.committedAt.getTime()) {
+    throw new SimulatorStateError('invalid', `${described}: lastPushDate must be the date of its newest commit`);
   }
   const repository: SimulatedRepository = {
     id: (init.id ?? deterministicGuid(organizationName, projectName, init.name)).toLowerCase(),
@@ -150,14 +209,44 @@ export function createRepository(
     isFork: init.isFork ?? false,
     size: sizeOfFiles(files),
     files,
-    commitId: empty
-      ? NULL_COMMIT_ID
-      : initialCommitId(`${organizationName}/${projectName}/${init.name}`, files),
-    lastPushDate: init.lastPushDate ?? DEFAULT_LAST_PUSH_DATE,
+    commitId: empty ? NULL_COMMIT_ID : tip?.id ?? initialCommitId(identity, files),
+    lastPushDate: tip?.committedAt ?? init.lastPushDate ?? DEFAULT_LAST_PUSH_DATE,
   };
   if (!empty) repository.defaultBranch = init.defaultBranch ?? 'main';
   if (init.parentRepositoryId) repository.parentRepositoryId = init.parentRepositoryId.toLowerCase();
+  if (commits) repository.commits = commits;
+  if (init.languages) repository.languages = { ...init.languages };
   return repository;
+}
+
+/** The commits with their ids: the newest one's derived from the files, older ones' from their place in the history. */
+function commitsFromInit(identity: string, files: Record<string, string>, commits: CommitInit[]): SimulatedCommit[] {
+  return commits.map((commit, index) => ({
+    ...commit,
+    id: (commit.id ?? (index === 0 ? initialCommitId(identity, files) : historyCommitId(identity, commits.length - index))).toLowerCase(),
+  }));
+}
+
+/** The id of the commit that is `ordinal`th in a history, counted from the oldest. */
+function historyCommitId(identity: string, ordinal: number): string {
+  return createHash('sha1').update(`${identity}\0history\0${ordinal}`).digest('hex');
+}
+
+/**
+ * The default branch's history, newest first: the repository's own, or, without one, its tip
+ * alone, committed by {@link SIMULATED_PUSHER} at `lastPushDate`. Empty for an empty repository.
+ */
+export function commitHistory(repository: SimulatedRepository): SimulatedCommit[] {
+  if (repository.defaultBranch === undefined) return [];
+  if (repository.commits && repository.commits.length > 0) return repository.commits;
+  return [
+    {
+      id: repository.commitId,
+      author: { name: SIMULATED_PUSHER.displayName, email: SIMULATED_PUSHER.email },
+      committedAt: repository.lastPushDate,
+      comment: SIMULATED_COMMIT_COMMENT,
+    },
+  ];
 }
 
 export function createProject(organizationName: string, init: ProjectInit): SimulatedProject {

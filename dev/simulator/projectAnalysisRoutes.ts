@@ -1,5 +1,6 @@
 import { activityPage, activityWindow, bucketStarts, floorTo, type ActivityWindow } from './activityMetricsArguments';
 import type { SimulatedProject, SimulatedRepository } from './organization';
+import { routeNotFound } from './azureDevOpsErrors';
 import { jsonReply, listReply } from './reply';
 import { requireRepository, type RouteContext, type RouteHandler } from './routeContext';
 
@@ -49,30 +50,49 @@ export const activityMetrics: RouteHandler = context => {
 };
 
 /**
- * Files and bytes per language, guessed from file extensions, per repository and for the project.
- * The server answers 206 Partial Content while the project's `resultPhase` is preliminary and 200
- * once it is full (LanguageAnalyticsController.GetProjectLanguageAnalytics, decompiled Azure
- * DevOps Server 2022: github.com/mjwrona/decompiled,
- * source/Microsoft.TeamFoundation.ProjectAnalysis.Server/LanguageAnalyticsController.cs). The
- * project is taken as preliminary while any of its repositories is (how the server combines them
- * is unverified).
+ * Files and bytes per language, per repository and for the project, as
+ * LanguageAnalyticsController.GetProjectLanguageAnalytics answers them through
+ * LanguageMetadataAnalyzer (decompiled Azure DevOps Server 2022: github.com/mjwrona/decompiled,
+ * source/Microsoft.TeamFoundation.ProjectAnalysis.Server/):
+ *
+ * - 206 Partial Content while the project's `resultPhase` is preliminary, 200 once it is full; the
+ *   project is preliminary while any of its repositories is, and a repository still waiting for
+ *   its analysis comes with an empty breakdown (CreatePreliminaryRecord);
+ * - repositories without a default branch (empty ones) are left out;
+ * - languages sorted by bytes, then files, largest first, at most 15 per repository and for the
+ *   project (LanguageStatsDescendingComparer, AggregateAndTakeTopLanguages), the project's summed
+ *   over every language of its repositories before each is cut to 15;
+ * - `filesPercentage` and `languagePercentage` rounded to two decimals, the latter only for
+ *   recognized languages (not `Unknown`, not a bare extension such as `.h`), as a share of their
+ *   bytes alone (AddPercentage).
+ *
+ * A repository's bytes per language come from its `languages`, else from its files' extensions;
+ * with `languages` the simulator knows no file counts and reports one file per 10 000 bytes. A
+ * project with `languageAnalysis: 'unavailable'` answers 404, as a server where the resource is
+ * not there; the body of that answer is unverified, so clients must take any 404 here as "no
+ * analysis".
  */
 export const languageMetrics: RouteHandler = context => {
   const project = requireProject(context);
-  const repositories = project.repositories.filter(repository => repository.defaultBranch !== undefined);
-  const phaseOf = (repository: SimulatedRepository) => repository.languageResultPhase ?? 'full';
-  const projectPhase = repositories.some(repository => phaseOf(repository) === 'preliminary') ? 'preliminary' : 'full';
+  if (project.languageAnalysis === 'unavailable') {
+    return routeNotFound('GET', `/${context.organization.name}/${context.target.project ?? project.name}/_apis/projectanalysis/languagemetrics`);
+  }
+  const analysed = project.repositories
+    .filter(repository => repository.defaultBranch !== undefined)
+    .map(repository => ({ repository, phase: repository.languageResultPhase ?? 'full', languages: languagesOf(repository) }));
+  const projectPhase = analysed.some(({ phase }) => phase === 'preliminary') ? 'preliminary' : 'full';
+  const counted = analysed.map(entry => ({ ...entry, languages: entry.phase === 'full' ? entry.languages : [] }));
   const body = {
     id: project.id,
     url: `${context.urls.organization()}/${project.id}/_apis/projectanalysis/languagemetrics`,
     resultPhase: projectPhase,
-    languageBreakdown: languageBreakdown(repositories.flatMap(repository => Object.entries(repository.files))),
-    repositoryLanguageAnalytics: repositories.map(repository => ({
+    languageBreakdown: breakdownJson(summed(counted.flatMap(({ languages }) => languages))),
+    repositoryLanguageAnalytics: counted.map(({ repository, phase, languages }) => ({
       id: repository.id,
       name: repository.name,
-      resultPhase: phaseOf(repository),
+      resultPhase: phase,
       updatedTime: repository.lastPushDate.toISOString(),
-      languageBreakdown: languageBreakdown(Object.entries(repository.files)),
+      languageBreakdown: breakdownJson(languages),
     })),
   };
   return jsonReply(body, projectPhase === 'full' ? 200 : 206);
@@ -108,26 +128,60 @@ function jsonDateTime(time: number): string {
   return new Date(time).toISOString().replace('.000Z', 'Z');
 }
 
-function languageBreakdown(files: Array<[string, string]>): Array<Record<string, unknown>> {
-  const totals = new Map<string, { files: number; bytes: number }>();
-  let allFiles = 0;
-  let allBytes = 0;
-  for (const [path, content] of files) {
-    const language = LANGUAGES[path.slice(path.lastIndexOf('.') + 1).toLowerCase()];
-    if (!language) continue;
-    const bytes = Buffer.byteLength(content, 'utf8');
-    const total = totals.get(language) ?? { files: 0, bytes: 0 };
-    total.files += 1;
-    total.bytes += bytes;
-    totals.set(language, total);
-    allFiles += 1;
-    allBytes += bytes;
+interface LanguageCount {
+  name: string;
+  files: number;
+  bytes: number;
+}
+
+const MOST_LANGUAGES = 15;
+const BYTES_PER_FILE_GUESSED = 10_000;
+
+function languagesOf(repository: SimulatedRepository): LanguageCount[] {
+  if (repository.languages) {
+    return Object.entries(repository.languages).map(([name, bytes]) => ({
+      name,
+      files: Math.max(1, Math.round(bytes / BYTES_PER_FILE_GUESSED)),
+      bytes,
+    }));
   }
-  return [...totals.entries()].map(([name, total]) => ({
-    name,
-    files: total.files,
-    bytes: total.bytes,
-    filesPercentage: allFiles === 0 ? 0 : (100 * total.files) / allFiles,
-    languagePercentage: allBytes === 0 ? 0 : (100 * total.bytes) / allBytes,
+  const byExtension: LanguageCount[] = [];
+  for (const [path, content] of Object.entries(repository.files)) {
+    const name = LANGUAGES[path.slice(path.lastIndexOf('.') + 1).toLowerCase()];
+    if (name) byExtension.push({ name, files: 1, bytes: Buffer.byteLength(content, 'utf8') });
+  }
+  return summed(byExtension);
+}
+
+function summed(counts: LanguageCount[]): LanguageCount[] {
+  const totals = new Map<string, LanguageCount>();
+  for (const count of counts) {
+    const total = totals.get(count.name) ?? { name: count.name, files: 0, bytes: 0 };
+    total.files += count.files;
+    total.bytes += count.bytes;
+    totals.set(count.name, total);
+  }
+  return [...totals.values()];
+}
+
+function breakdownJson(counts: LanguageCount[]): Array<Record<string, unknown>> {
+  const sorted = [...counts].sort((a, b) => b.bytes - a.bytes || b.files - a.files);
+  const allFiles = sorted.reduce((sum, count) => sum + count.files, 0);
+  const recognizedBytes = sorted.filter(count => isRecognized(count.name)).reduce((sum, count) => sum + count.bytes, 0);
+  return sorted.slice(0, MOST_LANGUAGES).map(count => ({
+    name: count.name,
+    files: count.files,
+    filesPercentage: percentage(count.files, allFiles),
+    bytes: count.bytes,
+    ...(isRecognized(count.name) && recognizedBytes > 0 ? { languagePercentage: percentage(count.bytes, recognizedBytes) } : {}),
   }));
+}
+
+function isRecognized(name: string): boolean {
+  return !name.startsWith('.') && name !== 'Unknown';
+}
+
+/** A share in percent, rounded to two decimals, halves away from zero as .NET's Math.Round is asked to. */
+function percentage(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100;
 }

@@ -1,8 +1,11 @@
 import type {
   AzureDevOpsApi,
+  AzureDevOpsCommit,
   AzureDevOpsProject,
   AzureDevOpsRepository,
   FileReadResult,
+  ListCommitsOptions,
+  ProjectLanguages,
   ReadFileOptions,
   RepositoryListing,
 } from '../client/AzureDevOpsApi';
@@ -36,6 +39,19 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   readonly repositoryCalls: Array<{ project: string; repositoryId: string }> = [];
   /** Thrown by `getRepository` for these repository ids while set. */
   readonly repositoryErrors = new Map<string, AzureDevOpsError>();
+  /**
+   * The default branch's commits per repository id, newest first; a repository without an entry
+   * has none, as an empty one. A branch other than the repository's default does not resolve.
+   */
+  readonly commits = new Map<string, AzureDevOpsCommit[]>();
+  /** Thrown by `listCommits` for these repository ids while set. */
+  readonly commitErrors = new Map<string, AzureDevOpsError>();
+  readonly commitCalls: ListCommitsOptions[] = [];
+  /** Language metrics per project id; a project without an entry has none to offer (`undefined`). */
+  readonly languages = new Map<string, ProjectLanguages>();
+  /** Thrown by `getProjectLanguages` for these project ids while set. */
+  readonly languageErrors = new Map<string, AzureDevOpsError>();
+  readonly languageCalls: Array<{ project: string }> = [];
 
   constructor(repositories: AzureDevOpsRepository[] = []) {
     this.repositories.push(...repositories);
@@ -90,6 +106,28 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
         .filter(repository => (this.pushes.get(repository.id) ?? 0) >= options.since.getTime())
         .map(repository => repository.id.toLowerCase()),
     );
+  }
+
+  /** One page of `commits`, as the client pages the service's listing. */
+  async listCommits(options: ListCommitsOptions): Promise<AzureDevOpsCommit[]> {
+    this.commitCalls.push(options);
+    const error = this.commitErrors.get(options.repositoryId);
+    if (error) throw error;
+    const repository = this.repositories.find(candidate => candidate.id.toLowerCase() === options.repositoryId.toLowerCase());
+    if (repository && repository.defaultBranch !== options.branch) return [];
+    const skip = options.skip ?? 0;
+    const page = (this.commits.get(options.repositoryId) ?? []).slice(skip, skip + options.top);
+    return page.map(commit => ({ ...commit, author: { ...commit.author }, committedAt: new Date(commit.committedAt) }));
+  }
+
+  async getProjectLanguages(options: { project: string }): Promise<ProjectLanguages | undefined> {
+    this.languageCalls.push(options);
+    const error = this.languageErrors.get(options.project);
+    if (error) throw error;
+    const languages = this.languages.get(options.project);
+    if (!languages) return undefined;
+    const repositories = new Map([...languages.repositories].map(([id, list]) => [id, list.map(language => ({ ...language }))]));
+    return { phase: languages.phase, repositories };
   }
 
   async readFile(options: ReadFileOptions): Promise<FileReadResult> {

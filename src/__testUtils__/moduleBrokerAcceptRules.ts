@@ -13,6 +13,8 @@ export const MODULE_BROKER_ACCEPT_RULES: BrokerAcceptRule[] = [
   { method: 'GET', path: '/:org/:project/_apis/git/repositories/:repo' },
   { method: 'GET', path: '/:org/:project/_apis/git/repositories/:repo/items', valid: [{ queryParam: 'path', values: ['/catalog-info.yaml'] }] },
   { method: 'GET', path: '/:org/:project/_apis/projectanalysis/repositoryactivity/metrics/repositories' },
+  { method: 'GET', path: '/:org/:project/_apis/git/repositories/:repo/commits' },
+  { method: 'GET', path: '/:org/:project/_apis/projectanalysis/languagemetrics' },
 ];
 
 /** The rules less those whose method and path are given (`GET /:org/_apis/projects`). */

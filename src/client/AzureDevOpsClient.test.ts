@@ -2,7 +2,7 @@
  * Contract tests of the adapter: the real azure-devops-node-api client over loopback against the
  * bundled simulator, including location discovery, error envelopes, throttling and paging.
  */
-import { AzureDevOpsSimulator, generateOrganization, type SimulatedOrganization } from '../../dev/simulator';
+import { AzureDevOpsSimulator, generateOrganization, type CommitInit, type SimulatedOrganization } from '../../dev/simulator';
 import { buildProfile, type ProfileOverrides } from '../__testUtils__/builders';
 import { acceptRulesWithout, MODULE_BROKER_ACCEPT_RULES } from '../__testUtils__/moduleBrokerAcceptRules';
 import { AzureDevOpsClient } from './AzureDevOpsClient';
@@ -649,6 +649,187 @@ describe('AzureDevOpsClient against the simulator', () => {
     });
   });
 
+  describe('commits', () => {
+    const alice = { name: 'Alice Martin', email: 'alice.martin@contoso.example' };
+    const aliceAgain = { name: 'Alice Martin', email: 'Alice.Martin@Contoso.example' };
+    const dependabot = { name: 'dependabot[bot]', email: '49699333+dependabot[bot]@users.noreply.github.com' };
+    const bilal = { name: 'Bilal Khan', email: 'bilal.khan@contoso.example' };
+    const history: CommitInit[] = [
+      // Authored two days before it reached the branch: the listing orders by the committer date.
+      { author: alice, authoredAt: new Date('2026-11-18T09:00:00Z'), committedAt: new Date('2026-11-20T10:00:00Z') },
+      { author: dependabot, committedAt: new Date('2026-11-10T08:30:00Z') },
+      { author: aliceAgain, committedAt: new Date('2026-10-01T12:00:00Z') },
+      { author: bilal, committedAt: new Date('2026-08-15T16:45:00Z') },
+      { author: bilal, committedAt: new Date('2026-02-01T07:00:00Z') },
+    ];
+    let repository: { id: string; commits: Array<{ id: string }> };
+    const page = (skip: number | undefined, top: number) => ({ project: 'Web Apps', repositoryId: repository.id, branch: 'main', top, ...(skip === undefined ? {} : { skip }) });
+
+    beforeAll(() => {
+      const added = simulator.addRepository('contoso', 'Web Apps', { name: 'history', files: { 'README.md': '# history\n' }, commits: history });
+      repository = { id: added.id, commits: added.commits ?? [] };
+    });
+
+    afterAll(() => simulator.removeRepository('contoso', 'Web Apps', 'history'));
+
+    it('lists a branch newest first, one page per call, with the committer date and the author\'s name and address', async () => {
+      const client = await clientFor();
+      simulator.resetRequests();
+      const pages = [await client.listCommits(page(undefined, 2)), await client.listCommits(page(2, 2)), await client.listCommits(page(4, 2)), await client.listCommits(page(5, 2))];
+      expect(pages.map(listed => listed.map(commit => commit.commitId))).toEqual([
+        [repository.commits[0].id, repository.commits[1].id],
+        [repository.commits[2].id, repository.commits[3].id],
+        [repository.commits[4].id],
+        [],
+      ]);
+      expect(pages[0][0]).toEqual({ commitId: repository.commits[0].id, author: alice, committedAt: new Date('2026-11-20T10:00:00Z') });
+      expect(pages[1][0].author).toEqual(aliceAgain);
+
+      const asked = simulator.requests.filter(request => request.route === 'commits');
+      expect(asked.map(request => [request.status, request.apiVersion, request.query['searchCriteria.$top'], request.query['searchCriteria.$skip']])).toEqual([
+        [200, '7.2-preview.2', '2', undefined],
+        [200, '7.2-preview.2', '2', '2'],
+        [200, '7.2-preview.2', '2', '4'],
+        [200, '7.2-preview.2', '2', '5'],
+      ]);
+      expect(asked[0].query).toMatchObject({ 'searchCriteria.itemVersion.version': 'main', 'searchCriteria.itemVersion.versionType': '0' });
+      // Never the library's `searchCriteria=[object Object]`.
+      expect(asked.every(request => !('searchCriteria' in request.query))).toBe(true);
+      expect(asked[0].path).toBe(`/contoso/Web%20Apps/_apis/git/repositories/${repository.id}/commits`);
+    });
+
+    it.each([
+      ['an empty repository (TF401175: it has no branch)', () => ({ repositoryId: organization.projects[0].repositories[1].id })],
+      ['a branch that does not resolve (TF401175)', () => ({ branch: 'gone' })],
+      ['a missing repository (TF401019)', () => ({ repositoryId: '0f1e2d3c-0000-4000-8000-00000000dead' })],
+      ['a missing project (TF200016)', () => ({ project: 'Gone' })],
+    ])('gives an empty page for %s', async (_name, change) => {
+      const client = await clientFor();
+      simulator.resetRequests();
+      await expect(client.listCommits({ ...page(undefined, 10), ...change() })).resolves.toEqual([]);
+      expect(simulator.requests.filter(request => request.route === 'commits').map(request => request.status)).toEqual([404]);
+    });
+
+    it('gives an empty page for a repository without branches answered with VS403403', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'commits', response: { type: 'error', status: 404, typeKey: 'GitItemNotFoundException', message: 'VS403403: Cannot find any branches for the history repository.' } });
+      await expect(client.listCommits(page(undefined, 10))).resolves.toEqual([]);
+    });
+
+    it('leaves out commits without an author address or a committer date, and keeps the rest of the page', async () => {
+      const client = await clientFor();
+      const good = { commitId: 'a'.repeat(40), author: { name: 'A', email: 'a@contoso.example', date: '2026-11-01T00:00:00Z' }, committer: { name: 'A', email: 'a@contoso.example', date: '2026-11-02T00:00:00Z' } };
+      simulator.addFault({
+        route: 'commits',
+        response: {
+          status: 200,
+          body: {
+            count: 5,
+            value: [good, { ...good, commitId: 'b'.repeat(40), author: { name: 'B' } }, { ...good, commitId: 'c'.repeat(40), committer: { name: 'C', email: 'c@contoso.example' } }, 'not a commit', { ...good, commitId: 'd'.repeat(40) }],
+          },
+        },
+      });
+      await expect(client.listCommits(page(undefined, 5))).resolves.toEqual([
+        { commitId: 'a'.repeat(40), author: { name: 'A', email: 'a@contoso.example' }, committedAt: new Date('2026-11-02T00:00:00Z') },
+        { commitId: 'd'.repeat(40), author: { name: 'A', email: 'a@contoso.example' }, committedAt: new Date('2026-11-02T00:00:00Z') },
+      ]);
+    });
+
+    it.each([
+      ['a 404 HTML page, which says nothing about the history', { type: 'pageNotFound404' as const }, 'notFound', /listing commits of branch main of repository .* in project Web Apps failed: not found \(404\): an HTML page titled "Page not found\."/],
+      ['a 404 envelope about something else', { type: 'error' as const, status: 404, typeKey: 'RouteNotFoundException', message: 'no such route' }, 'notFound', /not found \(404\): no such route/],
+      ['500', { status: 500, body: { message: 'boom' } }, 'serverError', /answered 500 after 2 retries: boom$/],
+      ['a 200 without a value list', { status: 200, body: {} }, 'invalidResponse', /the answer has no "value" list$/],
+    ])('throws on %s', async (_name, response, kind, message) => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'commits', response });
+      const error = await failureOf(client.listCommits(page(undefined, 10)));
+      expect(error.kind).toBe(kind);
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toContain(TOKEN);
+    });
+  });
+
+  describe('language metrics', () => {
+    const [storefront, emptyOne] = organization.projects[0].repositories;
+    const live = () => simulator.repository('contoso', 'Web Apps', 'storefront');
+
+    beforeEach(() => {
+      live().languages = { TypeScript: 2000, JavaScript: 1000, '.h': 400 };
+    });
+
+    afterEach(() => {
+      delete live().languages;
+      delete live().languageResultPhase;
+      delete simulator.organization('contoso').projects[0].languageAnalysis;
+    });
+
+    it('reads each repository\'s languages, largest first, with shares to one decimal, asking api-version 7.2-preview.1', async () => {
+      const client = await clientFor();
+      simulator.resetRequests();
+      const languages = await client.getProjectLanguages({ project: 'Web Apps' });
+      expect(languages).toEqual({
+        phase: 'full',
+        repositories: new Map([[storefront.id, [{ name: 'TypeScript', percentage: 66.7 }, { name: 'JavaScript', percentage: 33.3 }]]]),
+      });
+      expect(languages?.repositories.has(emptyOne.id)).toBe(false);
+      expect(simulator.requests.filter(request => request.route === 'languageMetrics').map(request => [request.status, request.apiVersion, request.path])).toEqual([
+        [200, '7.2-preview.1', '/contoso/Web%20Apps/_apis/projectanalysis/languagemetrics'],
+      ]);
+    });
+
+    it('says the analysis is preliminary when the server answers 206', async () => {
+      live().languageResultPhase = 'preliminary';
+      const client = await clientFor();
+      await expect(client.getProjectLanguages({ project: 'Web Apps' })).resolves.toEqual({ phase: 'preliminary', repositories: new Map([[storefront.id, []]]) });
+      expect(simulator.requests.filter(request => request.route === 'languageMetrics').at(-1)?.status).toBe(206);
+    });
+
+    it('keys repositories by lower-case id whatever case the answer has', async () => {
+      const client = await clientFor();
+      simulator.addFault({
+        route: 'languageMetrics',
+        response: { status: 200, body: { resultPhase: 'full', repositoryLanguageAnalytics: [{ id: storefront.id.toUpperCase(), languageBreakdown: [{ name: 'Go', languagePercentage: 100 }] }] } },
+      });
+      await expect(client.getProjectLanguages({ project: 'Web Apps' })).resolves.toEqual({ phase: 'full', repositories: new Map([[storefront.id, [{ name: 'Go', percentage: 100 }]]]) });
+    });
+
+    it('answers undefined where the project has no analysis (404)', async () => {
+      simulator.organization('contoso').projects[0].languageAnalysis = 'unavailable';
+      const client = await clientFor();
+      await expect(client.getProjectLanguages({ project: 'Web Apps' })).resolves.toBeUndefined();
+      expect(simulator.requests.filter(request => request.route === 'languageMetrics').at(-1)?.status).toBe(404);
+    });
+
+    it.each([401, 403])('answers undefined when the token may not read the analysis (%s)', async status => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'languageMetrics', response: { status, body: { message: 'TF400813: not authorized' } } });
+      await expect(client.getProjectLanguages({ project: 'Web Apps' })).resolves.toBeUndefined();
+    });
+
+    it('answers undefined for a project deleted since the listing (404 TF200016)', async () => {
+      await expect((await clientFor()).getProjectLanguages({ project: 'Gone' })).resolves.toBeUndefined();
+    });
+
+    it('answers undefined when the server has no project analysis area at all', async () => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'areaOptions', response: { status: 404 } });
+      await expect(client.getProjectLanguages({ project: 'Web Apps' })).resolves.toBeUndefined();
+    });
+
+    it.each([
+      ['500', { status: 500, body: { message: 'boom' } }, 'serverError', /reading the language metrics of project Web Apps failed: Azure DevOps answered 500 after 2 retries: boom$/],
+      ['a 200 that is no analysis', { status: 200, body: { value: [] } }, 'invalidResponse', /failed: the answer has no "repositoryLanguageAnalytics" list$/],
+      ['an HTML page with 200', { type: 'html200' as const }, 'invalidResponse', /expected JSON, got text\/html/],
+    ])('throws on %s', async (_name, response, kind, message) => {
+      const client = await clientFor();
+      simulator.addFault({ route: 'languageMetrics', response });
+      const error = await failureOf(client.getProjectLanguages({ project: 'Web Apps' }));
+      expect(error.kind).toBe(kind);
+      expect(error.message).toMatch(message);
+    });
+  });
+
   describe('through a broker', () => {
     const broker = { url: '', token: BROKER_TOKEN };
     beforeAll(() => {
@@ -679,6 +860,9 @@ describe('AzureDevOpsClient against the simulator', () => {
         await expect(client.readFile(storefront)).resolves.toMatchObject({ kind: 'found' });
         await expect(client.listChangedRepositoryIds({ project: project.id, since: new Date() })).resolves.toBeInstanceOf(Set);
         await expect(client.getRepository({ project: project.id, repositoryId: storefront.repositoryId })).resolves.toMatchObject({ name: 'storefront' });
+        const commits = await client.listCommits({ project: project.id, repositoryId: storefront.repositoryId, branch: 'main', top: 10 });
+        expect(commits.length).toBeGreaterThan(0);
+        await expect(client.getProjectLanguages({ project: project.id })).resolves.toMatchObject({ phase: 'full' });
       });
 
       it.each([
@@ -688,6 +872,7 @@ describe('AzureDevOpsClient against the simulator', () => {
         ['a file read', 'GET /:org/:project/_apis/git/repositories/:repo/items', (client: AzureDevOpsClient) => client.readFile(storefront)],
         ['the activity listing', 'GET /:org/:project/_apis/projectanalysis/repositoryactivity/metrics/repositories', (client: AzureDevOpsClient) => client.listChangedRepositoryIds({ project: 'Web Apps', since: new Date() })],
         ['a single repository', 'GET /:org/:project/_apis/git/repositories/:repo', (client: AzureDevOpsClient) => client.getRepository({ project: 'Web Apps', repositoryId: storefront.repositoryId })],
+        ['a commit listing', 'GET /:org/:project/_apis/git/repositories/:repo/commits', (client: AzureDevOpsClient) => client.listCommits({ project: 'Web Apps', repositoryId: storefront.repositoryId, branch: 'main', top: 10 })],
       ])('names the accept rule to add when the broker blocks %s', async (_name, rule, call) => {
         simulator.setBrokerAcceptRules(acceptRulesWithout(rule));
         const client = await clientFor({ token: undefined, broker });
@@ -697,6 +882,16 @@ describe('AzureDevOpsClient against the simulator', () => {
         expect(error.message).toContain(`through the broker at ${new URL(simulator.url).host}`);
         expect(error.message).toContain(`the broker blocked the request: none of its accept rules allows it; add one for ${rule}`);
         expect(error.message).not.toContain(BROKER_TOKEN);
+      });
+
+      it.each([
+        ['the language metrics', 'GET /:org/:project/_apis/projectanalysis/languagemetrics'],
+        ['the project analysis area discovery', 'OPTIONS /:org/_apis/projectanalysis'],
+      ])('takes languages as not offered when the broker blocks %s', async (_name, rule) => {
+        simulator.setBrokerAcceptRules(acceptRulesWithout(rule));
+        const client = await clientFor({ token: undefined, broker });
+        await expect(client.getProjectLanguages({ project: 'Web Apps' })).resolves.toBeUndefined();
+        expect(simulator.requests.at(-1)).toMatchObject({ status: 401 });
       });
 
       it('names the catalog file path the items rule must allow', async () => {

@@ -8,18 +8,30 @@ import { isRecord } from '../common/isRecord';
 import type { ProfileConfig } from '../config/types';
 import type {
   AzureDevOpsApi,
+  AzureDevOpsCommit,
   AzureDevOpsProject,
   AzureDevOpsRepository,
   FileReadResult,
+  ListCommitsOptions,
+  ProjectLanguages,
   ReadFileOptions,
   RepositoryListing,
 } from './AzureDevOpsApi';
 import { AreaApis } from './AreaApis';
+import { AzureDevOpsError } from './AzureDevOpsError';
 import { ClientErrors } from './ClientErrors';
+import { commitFromJson } from './commitFromJson';
 import { createWebApi } from './createWebApi';
-import { fileReadResultFromNotFound, isProjectMissing, isRepositoryMissing, parseErrorEnvelope } from './errorEnvelope';
+import {
+  fileReadResultFromNotFound,
+  isCommitHistoryMissing,
+  isProjectMissing,
+  isRepositoryMissing,
+  parseErrorEnvelope,
+} from './errorEnvelope';
 import { headerValue } from './headerValue';
 import { parseJsonBody } from './parseJsonBody';
+import { projectLanguagesFromJson } from './projectLanguagesFromJson';
 import type { RawResponse } from './readResponse';
 import { activityFromJson, listValues, projectFromJson, repositoryFromJson } from './repositoryFromJson';
 import type { RequestGate } from './RequestGate';
@@ -226,6 +238,38 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       for (const id of changedIds) changed.add(id);
       if (page.length < ACTIVITY_PAGE_SIZE) return changed;
     }
+  }
+
+  async listCommits(options: ListCommitsOptions): Promise<AzureDevOpsCommit[]> {
+    const { project, repositoryId, branch, top, skip } = options;
+    const operation = `listing commits of branch ${branch} of repository ${repositoryId} in project ${project}`;
+    const response = await this.#transport.get(await this.#areas.git(), RESOURCES.commits, operation, {
+      routeValues: { project, repositoryId },
+      // Nested as the library nests a GitQueryCommitsCriteria (searchCriteria.itemVersion.version=…);
+      // versionType 0 is "branch", as the library sends GitVersionType.Branch.
+      query: { searchCriteria: { itemVersion: { version: branch, versionType: 0 }, $top: top, $skip: skip } },
+    });
+    if (response.statusCode === 404 && isCommitHistoryMissing(parseErrorEnvelope(response.body))) return [];
+    return this.#listValues(response, operation).flatMap(item => commitFromJson(item) ?? []);
+  }
+
+  async getProjectLanguages(options: { project: string }): Promise<ProjectLanguages | undefined> {
+    const operation = `reading the language metrics of project ${options.project}`;
+    let response: RawResponse;
+    try {
+      response = await this.#transport.get(await this.#areas.projectAnalysis(), RESOURCES.languageMetrics, operation, {
+        routeValues: { project: options.project },
+      });
+    } catch (error) {
+      // Languages are optional: a broker that leaves the route out is one more place without them.
+      if (error instanceof AzureDevOpsError && error.kind === 'blocked') return undefined;
+      throw error;
+    }
+    if (ANALYSIS_UNAVAILABLE_STATUS.has(response.statusCode)) return undefined;
+    // 206 Partial Content carries a whole body: the analysis so far, while its background job runs.
+    const languages = projectLanguagesFromJson(this.#errors.expectJson(response, operation, [200, 206]), response.statusCode === 206);
+    if (typeof languages === 'string') throw this.#errors.create('invalidResponse', operation, languages, response.statusCode);
+    return languages;
   }
 }
 

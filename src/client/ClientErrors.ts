@@ -38,10 +38,13 @@ export class ClientErrors {
     this.#options = options;
   }
 
-  /** The parsed JSON of a 200, or throws the error its status means. */
-  expectJson(response: RawResponse, operation: string): unknown {
+  /**
+   * The parsed JSON of a success, or throws the error its status means. A success is a 200 unless
+   * the caller names others (project analysis answers 206 with a whole body while preliminary).
+   */
+  expectJson(response: RawResponse, operation: string, successStatuses: readonly number[] = [200]): unknown {
     const { statusCode, headers } = response;
-    if (statusCode === 200) {
+    if (successStatuses.includes(statusCode)) {
       if (response.overLimit) throw this.overLimit(response.overLimit, operation, statusCode);
       const contentType = headerValue(headers, 'content-type') ?? '';
       if (!contentType.includes('json')) {

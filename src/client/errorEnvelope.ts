@@ -72,3 +72,18 @@ export function isProjectMissing(envelope: ErrorEnvelope | undefined): boolean {
 export function isRepositoryMissing(envelope: ErrorEnvelope | undefined): boolean {
   return envelope?.typeKey === 'GitRepositoryNotFoundException' || isProjectMissing(envelope);
 }
+
+/**
+ * Whether a 404 on a branch's commit listing means there is no history to list: the branch does
+ * not resolve (TF401175, which is also what an empty repository answers for a named branch:
+ * GitVersionParser.GetCommitFromVersion, decompiled Azure DevOps Server 2022 in
+ * mjwrona/decompiled), the repository has no branches at all (VS403403), or the repository or
+ * its project is not there (TF401019, TF200016).
+ */
+export function isCommitHistoryMissing(envelope: ErrorEnvelope | undefined): boolean {
+  return (
+    envelope?.typeKey === 'GitUnresolvableToCommitException' ||
+    envelope?.message?.startsWith('VS403403') === true ||
+    isRepositoryMissing(envelope)
+  );
+}

@@ -30,11 +30,20 @@ export const RESOURCES = {
     brokerPath: '/:org/:project/_apis/git/repositories/:repo/items',
     brokerQueryParameters: ['path'],
   },
+  // GitApi.getCommits asks 7.2-preview.2 of the commits location; its `{commitId}` route value stays empty for a listing.
+  commits: { area: 'git', locationId: 'c2570c3b-5b3f-41b8-98bf-5407bfde8d58', apiVersion: '7.2-preview.2', brokerPath: '/:org/:project/_apis/git/repositories/:repo/commits' },
   activityMetrics: {
     area: 'projectanalysis',
     locationId: 'df7fbbca-630a-40e3-8aa3-7a3faf66947e',
     apiVersion: '7.2-preview.1',
     brokerPath: '/:org/:project/_apis/projectanalysis/repositoryactivity/metrics/repositories',
+  },
+  // ProjectAnalysisApi.getProjectLanguageAnalytics.
+  languageMetrics: {
+    area: 'projectanalysis',
+    locationId: '5b02a779-1867-433f-90b7-d23ed5e33e57',
+    apiVersion: '7.2-preview.1',
+    brokerPath: '/:org/:project/_apis/projectanalysis/languagemetrics',
   },
 } as const satisfies Record<string, Resource>;
 

@@ -6,7 +6,13 @@
  * github.com/mjwrona/decompiled, under source/Microsoft.TeamFoundation.ProjectAnalysis.Server/:
  * RepositoryActivityMetricsProvider.cs (argument checks), ActivityMetricsProviderHelper.cs (the
  * trend), Controllers/RepositoryActivityMetricsController.cs (ArgumentOutOfRangeException → 400),
- * LanguageAnalyticsController.cs (206 while preliminary).
+ * LanguageAnalyticsController.cs (206 while preliminary), ProjectAnalysisService.cs (repositories
+ * without a default branch left out), LanguageMetadataAnalyzer.cs (a repository waiting for its
+ * analysis gets an empty preliminary breakdown; languages sorted by bytes, then files, by
+ * LanguageStatsDescendingComparer.cs, at most 15; percentages rounded to two decimals, a
+ * `languagePercentage` only for recognized languages, as a share of their bytes alone). The field
+ * names are those of azure-devops-node-api's ProjectAnalysisInterfaces (ProjectLanguageAnalytics,
+ * RepositoryLanguageAnalytics, LanguageStatistics).
  */
 import { getPersonalAccessTokenHandler, WebApi } from 'azure-devops-node-api';
 import type { IProjectAnalysisApi } from 'azure-devops-node-api/ProjectAnalysisApi';
@@ -204,4 +210,70 @@ describe('language metrics', () => {
     expect(simulator.requests.at(-1)).toMatchObject({ route: 'languageMetrics', status: 200 });
     expect(languages.resultPhase).toBe(ResultPhase.Full);
   });
+
+  it('gives a repository still waiting for its analysis an empty breakdown, and leaves it out of the project\'s', async () => {
+    const [alpha, bravo] = simulator.organization(ORGANIZATION).projects[0].repositories;
+    alpha.languages = { Go: 1000 };
+    bravo.languages = { Rust: 5000 };
+    bravo.languageResultPhase = 'preliminary';
+    const { status, body } = await rawLanguages();
+    expect(status).toBe(206);
+    const [first, second] = body.repositoryLanguageAnalytics as Array<Record<string, unknown>>;
+    expect(first).toMatchObject({ name: 'alpha', resultPhase: 'full', languageBreakdown: [expect.objectContaining({ name: 'Go' })] });
+    expect(second).toMatchObject({ name: 'bravo', resultPhase: 'preliminary', languageBreakdown: [] });
+    expect((body.languageBreakdown as Array<{ name: string }>).map(language => language.name)).not.toContain('Rust');
+  });
+
+  it('has the fields of ProjectLanguageAnalytics, RepositoryLanguageAnalytics and LanguageStatistics', async () => {
+    const { body } = await rawLanguages();
+    expect(Object.keys(body)).toEqual(['id', 'url', 'resultPhase', 'languageBreakdown', 'repositoryLanguageAnalytics']);
+    const [repository] = body.repositoryLanguageAnalytics as Array<Record<string, unknown>>;
+    expect(Object.keys(repository)).toEqual(['id', 'name', 'resultPhase', 'updatedTime', 'languageBreakdown']);
+    const [language] = repository.languageBreakdown as Array<Record<string, unknown>>;
+    expect(Object.keys(language)).toEqual(['name', 'files', 'filesPercentage', 'bytes', 'languagePercentage']);
+    expect(body.url).toBe(`${simulator.organizationUrl(ORGANIZATION)}/${String(body.id)}/_apis/projectanalysis/languagemetrics`);
+  });
+
+  it('sorts by bytes, rounds shares to two decimals, and gives unrecognized languages no share of the bytes', async () => {
+    simulator.organization(ORGANIZATION).projects[0].repositories[0].languages = { Python: 1000, TypeScript: 2000, '.h': 5000, Unknown: 700, Shell: 1 };
+    const [alpha] = (await rawLanguages()).body.repositoryLanguageAnalytics as Array<{ languageBreakdown: Array<Record<string, unknown>> }>;
+    expect(alpha.languageBreakdown.map(language => [language.name, language.bytes, language.languagePercentage])).toEqual([
+      ['.h', 5000, undefined],
+      ['TypeScript', 2000, 66.64],
+      ['Python', 1000, 33.32],
+      ['Unknown', 700, undefined],
+      ['Shell', 1, 0.03],
+    ]);
+  });
+
+  it('lists at most 15 languages per repository and for the project, the project\'s summed before each is cut', async () => {
+    const [alpha, bravo] = simulator.organization(ORGANIZATION).projects[0].repositories;
+    alpha.languages = Object.fromEntries(Array.from({ length: 16 }, (_, index) => [`L${index}`, 1000 - index]));
+    bravo.languages = { L15: 10_000 };
+    const { body } = await rawLanguages();
+    const [alphaAnalytics] = body.repositoryLanguageAnalytics as Array<{ languageBreakdown: Array<{ name: string }> }>;
+    expect(alphaAnalytics.languageBreakdown).toHaveLength(15);
+    expect(alphaAnalytics.languageBreakdown.map(language => language.name)).not.toContain('L15');
+    const project = (body.languageBreakdown as Array<{ name: string }>).map(language => language.name);
+    expect(project).toHaveLength(15);
+    expect(project[0]).toBe('L15');
+  });
+
+  it('leaves out repositories without a default branch', async () => {
+    simulator.addRepository(ORGANIZATION, PROJECT, { name: 'delta', empty: true });
+    const { body } = await rawLanguages();
+    expect((body.repositoryLanguageAnalytics as Array<{ name: string }>).map(repository => repository.name)).toEqual(REPOSITORY_NAMES);
+  });
+
+  it('answers 404 for a project where analysis is unavailable (the simulator\'s switch; the body is unverified)', async () => {
+    simulator.organization(ORGANIZATION).projects[0].languageAnalysis = 'unavailable';
+    expect((await rawLanguages()).status).toBe(404);
+  });
 });
+
+async function rawLanguages(): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${simulator.organizationUrl(ORGANIZATION)}/${PROJECT}/_apis/projectanalysis/languagemetrics`, {
+    headers: { authorization: `Basic ${Buffer.from('PAT:sim-token').toString('base64')}`, accept: 'application/json;api-version=7.2-preview.1' },
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}

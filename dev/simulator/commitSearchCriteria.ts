@@ -3,7 +3,7 @@ import type { Outcome } from './routeContext';
 import { readVersionDescriptor, type VersionDescriptor } from './versionDescriptor';
 
 /** The page size of a commit listing that names none. */
-export const DEFAULT_COMMIT_PAGE_SIZE = 100;
+const DEFAULT_COMMIT_PAGE_SIZE = 100;
 
 /** What a commit listing asks for, of the `searchCriteria` the simulator understands. */
 export interface CommitSearchCriteria {

@@ -697,7 +697,7 @@ describe('AzureDevOpsRepositoriesProvider with service hooks', () => {
     await syncing;
     await provider.serviceHooksIdle();
     expect(api.repositoryCalls).toHaveLength(1);
-    expect(connection.applyMutation.mock.calls.map(([mutation]) => mutation.type)).toEqual(['full']);
+    expect(connection.applyMutation.mock.calls.map(([mutation]) => mutation.type)).toEqual(['full', 'delta']);
   });
 
   it('takes no event after stop', async () => {

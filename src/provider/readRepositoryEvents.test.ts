@@ -39,8 +39,10 @@ async function setup(overrides: ProfileOverrides = {}) {
   api.fileReads.length = 0;
   api.listingCalls.length = 0;
   const handle = (...events: RepositoryEvent[]) =>
-    readRepositoryEvents({ events, api, profile, knownRepositories, locationKey: LOCATION_KEY, logger });
-  const requests = () => api.fileReads.length + api.repositoryCalls.length + api.listingCalls.length;
+    readRepositoryEvents({ events, api, profile, knownRepositories, locationKey: LOCATION_KEY, logger, now: Date.now() });
+  api.commitCalls.length = 0;
+  api.languageCalls.length = 0;
+  const requests = () => api.fileReads.length + api.repositoryCalls.length + api.listingCalls.length + api.commitCalls.length;
   return { api, knownRepositories, handle, refs, requests, logger };
 }
 
@@ -49,21 +51,32 @@ function ownerOf(result: RepositoryEventsResult) {
 }
 
 describe('readRepositoryEvents', () => {
-  it('re-reads the repository and its file on a push to the default branch: two requests, the new context', async () => {
+  it('re-reads the repository, its file and its commits on a push to the default branch: three requests, the new context', async () => {
     const { api, handle, requests } = await setup();
     api.push(API.id, OWNER_B);
     const result = await handle(event('push', API.id, { pushedBranches: ['main'] }));
-    expect(requests()).toBe(2);
+    expect(requests()).toBe(3);
+    expect(api.commitCalls).toHaveLength(1);
     expect(ownerOf(result)).toEqual(['team-b']);
     expect(result.removed).toEqual([]);
     expect(result.counts).toMatchObject({ applied: 1 });
   });
 
-  it('changes nothing for a push that left the catalog file as it was', async () => {
-    const { handle, requests } = await setup();
+  it('with commit insights off, changes nothing for a push that left the catalog file as it was', async () => {
+    const { handle, requests } = await setup({ insights: { freshness: false, contributors: false } });
     const result = await handle(event('push', API.id, { pushedBranches: ['main'] }));
     expect(requests()).toBe(2);
     expect(result).toMatchObject({ entities: [], removed: [], counts: { unchanged: 1 } });
+  });
+
+  it('moves lastCommitAt and the contributors with a push, even when the file stayed as it was', async () => {
+    const { api, handle } = await setup();
+    const at = new Date();
+    api.commits.set(API.id, [{ commitId: 'c2', author: { name: 'Ada', email: 'ada@example.com' }, committedAt: at }]);
+    const result = await handle(event('push', API.id, { pushedBranches: ['main'] }));
+    expect(result.entities.map(({ entity }) => entity.spec)).toEqual([
+      expect.objectContaining({ lastCommitAt: at.toISOString(), freshness: 'active', contributors: { count: 1, windowDays: 90 } }),
+    ]);
   });
 
   it('ignores a push to another branch of a known repository without a request', async () => {

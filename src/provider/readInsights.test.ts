@@ -103,13 +103,13 @@ describe('insights in a sync', () => {
     api.languages.set(PROJECT_ID, { phase: 'preliminary', repositories: new Map([[ACTIVE.id, [{ name: 'Go', percentage: 100 }]]]) });
     const preliminary = await sync();
     expect(preliminary.languageReads).toBe(1);
-    expect(preliminary.specs.get('active')?.spec.languages).toEqual([{ name: 'TypeScript', percentage: 80 }, { name: 'Shell', percentage: 20 }]);
+    expect(preliminary.specs.get('active')?.spec?.languages).toEqual([{ name: 'TypeScript', percentage: 80 }, { name: 'Shell', percentage: 20 }]);
     clock.now += DAY;
     api.languages.delete(PROJECT_ID);
     const unavailable = await sync();
     expect(unavailable.languageReads).toBe(1);
     expect(unavailable.result.stats.failed).toBe(0);
-    expect(unavailable.specs.get('active')?.spec.languages).toEqual([{ name: 'TypeScript', percentage: 80 }, { name: 'Shell', percentage: 20 }]);
+    expect(unavailable.specs.get('active')?.spec?.languages).toEqual([{ name: 'TypeScript', percentage: 80 }, { name: 'Shell', percentage: 20 }]);
   });
 
   it('keeps what was known when a read fails, with one warning, and asks for the languages again next sync', async () => {

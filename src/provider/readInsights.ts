@@ -66,7 +66,11 @@ export async function readInsights(options: ReadInsightsOptions): Promise<Insigh
 
   if (profile.insights.languages && (options.languagesReadAt === undefined || now - options.languagesReadAt >= INSIGHTS_MAX_AGE_MS)) {
     const byProject = new Map<string, AzureDevOpsRepository[]>();
-    for (const repository of repositories) byProject.set(repository.project.id, [...(byProject.get(repository.project.id) ?? []), repository]);
+    for (const repository of repositories) {
+      const listed = byProject.get(repository.project.id);
+      if (listed) listed.push(repository);
+      else byProject.set(repository.project.id, [repository]);
+    }
     let failed = false;
     await mapConcurrently(
       [...byProject],

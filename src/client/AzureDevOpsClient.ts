@@ -4,7 +4,6 @@
  * call needs: paging, the file and repository outcomes of a 404, the size limit.
  */
 import type { AzureDevOpsCredentialsProvider } from '@backstage/integration';
-import { isRecord } from '../common/isRecord';
 import type { ProfileConfig } from '../config/types';
 import type {
   AzureDevOpsApi,
@@ -23,14 +22,13 @@ import { ClientErrors } from './ClientErrors';
 import { commitFromJson } from './commitFromJson';
 import { createWebApi } from './createWebApi';
 import {
-  fileReadResultFromNotFound,
   isCommitHistoryMissing,
   isProjectMissing,
   isRepositoryMissing,
   parseErrorEnvelope,
 } from './errorEnvelope';
+import { fileReadResultOf } from './fileReadResultOf';
 import { headerValue } from './headerValue';
-import { parseJsonBody } from './parseJsonBody';
 import { projectLanguagesFromJson } from './projectLanguagesFromJson';
 import type { RawResponse } from './readResponse';
 import { activityFromJson, listValues, projectFromJson, repositoryFromJson } from './repositoryFromJson';
@@ -193,24 +191,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       accept: 'application/octet-stream',
       maxBodyBytes: options.maxBytes,
     });
-    if (response.statusCode === 404) {
-      const outcome = fileReadResultFromNotFound(parseErrorEnvelope(response.body));
-      if (outcome) return outcome;
-    }
-    if (response.statusCode !== 200) throw this.#errors.fromStatus(response, operation);
-    const contentType = headerValue(response.headers, 'content-type') ?? '';
-    if (!isFileContentType(contentType)) {
-      // A folder has no bytes: the service describes the item (a tree) in JSON instead.
-      if (contentType.includes('json') && isFolderItem(response.body)) {
-        throw this.#errors.create('invalidResponse', operation, `${path} is a folder, not a file`, 200);
-      }
-      throw this.#errors.create('invalidResponse', operation, `expected the file's bytes, got ${contentType || 'no content type'}`, 200);
-    }
-    if (response.overLimit) {
-      const { bytes, atLeast } = response.overLimit;
-      return atLeast ? { kind: 'tooLarge', bytes, atLeast } : { kind: 'tooLarge', bytes };
-    }
-    return { kind: 'found', content: response.body };
+    return fileReadResultOf(response, { path, operation, errors: this.#errors });
   }
 
   async listChangedRepositoryIds(options: { project: string; since: Date }): Promise<Set<string> | undefined> {
@@ -270,26 +251,5 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     const languages = projectLanguagesFromJson(this.#errors.expectJson(response, operation, [200, 206]), response.statusCode === 206);
     if (typeof languages === 'string') throw this.#errors.create('invalidResponse', operation, languages, response.statusCode);
     return languages;
-  }
-}
-
-/**
- * Whether a 200 answer holds a file's bytes. The service sets the Content-Type from the file's
- * extension, whatever Accept asked for, and narrows it to `text/plain`, `image/*`, `audio/*`,
- * `video/*` or `application/octet-stream` (its `GetSafeResponseContentType`, decompiled Azure
- * DevOps Server 2022), so a `.txt` catalog file comes back as `text/plain`. Anything else (JSON, an
- * HTML page) is no file.
- */
-function isFileContentType(contentType: string): boolean {
-  const mediaType = contentType.split(';')[0].trim().toLowerCase();
-  return mediaType === 'application/octet-stream' || mediaType === 'text/plain' || /^(image|audio|video)\//.test(mediaType);
-}
-
-function isFolderItem(body: string): boolean {
-  try {
-    const item: unknown = parseJsonBody(body);
-    return isRecord(item) && item.isFolder === true;
-  } catch {
-    return false;
   }
 }

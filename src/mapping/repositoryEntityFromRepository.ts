@@ -4,11 +4,10 @@ import {
   ANNOTATION_SOURCE_LOCATION,
   ANNOTATION_VIEW_URL,
 } from '@backstage/catalog-model';
-import type { AzureDevOpsRepository, RepositoryLanguage } from '../client/AzureDevOpsApi';
+import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import { parseHttpUrl } from '../common/parseHttpUrl';
-import type { InsightOptions, ProfileConfig } from '../config/types';
-import { CONTRIBUTOR_WINDOW_DAYS } from './contributorsOf';
-import { freshnessOf } from './freshnessOf';
+import type { ProfileConfig } from '../config/types';
+import { insightFields, type RepositoryInsightFacts } from './insightFields';
 import { languageTags } from './languageTags';
 import { HOST_ORG_ANNOTATION, PROFILE_ANNOTATION, PROJECT_REPO_ANNOTATION } from './annotations';
 import { entityRefFromValue, type EntityRefDefaults } from './entityRefFromValue';
@@ -20,6 +19,8 @@ import {
   type RepositoryEntity,
   type RepositoryEntitySpec,
 } from './RepositoryEntity';
+
+export type { RepositoryInsightFacts } from './insightFields';
 
 /** What the mapping needs of a profile. */
 export type RepositoryEntityProfile = Pick<
@@ -35,19 +36,6 @@ export interface RepositoryCatalogFileFacts {
   namespace: string;
   /** Full refs of the entities the file declares. */
   declaredEntities: string[];
-}
-
-/** What was read of a repository besides its file, for the insights the profile turns on. */
-export interface RepositoryInsightFacts {
-  /** Absent while no commit data was read. */
-  commits?: {
-    /** ISO-8601; absent when the branch has no commit (an empty repository). */
-    lastCommitAt?: string;
-    /** Distinct authors in the contributor window, bots excluded. */
-    contributors: number;
-  };
-  /** Absent while project analysis gave none. */
-  languages?: RepositoryLanguage[];
 }
 
 /** Options of {@link repositoryEntityFromRepository}. */
@@ -167,25 +155,6 @@ export function repositoryEntityFromRepository(
     spec,
   };
   return { entity, warnings };
-}
-
-/** The spec fields of the insights the profile turns on, from what was read of them. */
-function insightFields(
-  enabled: InsightOptions,
-  facts: RepositoryInsightFacts,
-  now: number,
-): Pick<RepositoryEntitySpec, 'lastCommitAt' | 'freshness' | 'languages' | 'contributors'> {
-  const { commits, languages } = facts;
-  return {
-    ...(enabled.freshness && commits?.lastCommitAt ? { lastCommitAt: commits.lastCommitAt } : {}),
-    ...(enabled.freshness ? { freshness: freshnessOf(commits?.lastCommitAt, now) } : {}),
-    ...(enabled.languages && languages && languages.length > 0
-      ? { languages: languages.map(({ name, percentage }) => ({ name, percentage })) }
-      : {}),
-    ...(enabled.contributors && commits
-      ? { contributors: { count: commits.contributors, windowDays: CONTRIBUTOR_WINDOW_DAYS } }
-      : {}),
-  };
 }
 
 /**

@@ -1,10 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { AzureDevOpsRepository, RepositoryLanguage } from '../client/AzureDevOpsApi';
+import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { ProfileConfig } from '../config/types';
 import type { StoredRepository } from '../state/types';
 import type { ChangedRepositories } from './ChangeTracker';
+import type { KnownInsights } from './KnownInsights';
 import { describeCatalogFile, describeRepository } from './describeRepository';
 import type { CatalogFileOutcome } from './readCatalogFile';
+
+export type { KnownInsights } from './KnownInsights';
 
 /** A catalog file outcome that can stand for a repository in a later sync. */
 export type KnownOutcome = Extract<CatalogFileOutcome, { kind: 'read' | 'absent' | 'unusable' }>;
@@ -23,19 +26,6 @@ interface KnownRepository {
   entityRefs?: string[];
   /** What was read of its commits and languages; kept whatever happens to its file. */
   insights?: KnownInsights;
-}
-
-/** What was read of a repository's commits and languages, and when. */
-export interface KnownInsights {
-  commits?: {
-    /** ISO-8601; absent for a branch without commits. */
-    lastCommitAt?: string;
-    contributors: number;
-    /** When they were read (epoch ms), and from which branch: a day later, or on another branch, they are read again. */
-    readAt: number;
-    branch?: string;
-  };
-  languages?: RepositoryLanguage[];
 }
 
 /**

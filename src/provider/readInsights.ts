@@ -1,9 +1,9 @@
 import type { AzureDevOpsApi, AzureDevOpsCommit, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
-import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import type { ProfileConfig } from '../config/types';
 import { CONTRIBUTOR_WINDOW_DAYS, contributorsOf } from '../mapping/contributorsOf';
 import type { ChangedRepositories } from './ChangeTracker';
 import type { KnownInsights, KnownRepositories } from './KnownRepositories';
+import { errorMessage } from './errorMessage';
 import { mapConcurrently } from './mapConcurrently';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -57,7 +57,7 @@ export async function readInsights(options: ReadInsightsOptions): Promise<Insigh
         try {
           record(repository.id, { commits: await readCommitInsights(api, repository, now) });
         } catch (error) {
-          reads.failures.push(`commits of project ${repository.project.name}, repository ${repository.name}: ${messageOf(error)}`);
+          reads.failures.push(`commits of project ${repository.project.name}, repository ${repository.name}: ${errorMessage(error)}`);
         }
       },
       options.signal,
@@ -83,7 +83,7 @@ export async function readInsights(options: ReadInsightsOptions): Promise<Insigh
           for (const repository of listed) record(repository.id, { languages: answer.repositories.get(repository.id.toLowerCase()) ?? [] });
         } catch (error) {
           failed = true;
-          reads.failures.push(`languages of project ${listed[0].project.name}: ${messageOf(error)}`);
+          reads.failures.push(`languages of project ${listed[0].project.name}: ${errorMessage(error)}`);
         }
       },
       options.signal,
@@ -135,8 +135,4 @@ export async function readCommitInsights(
     readAt: now,
     branch,
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof AzureDevOpsError ? error.message : String(error);
 }

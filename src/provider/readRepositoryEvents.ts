@@ -2,13 +2,13 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { DeferredEntity } from '@backstage/plugin-catalog-node';
 import type { AzureDevOpsApi, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
-import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import type { ProfileConfig } from '../config/types';
 import { projectExclusionReason, repositoryExclusionReason } from '../discovery/repositoryExclusionReason';
 import type { RepositoryEvent } from '../serviceHooks/repositoryEventFromServiceHook';
 import { printable } from './describeRepository';
 import { declaredEntitiesOf, repositoryEntityOf } from './entitiesOfRepository';
 import type { KnownInsights, KnownRepositories } from './KnownRepositories';
+import { errorMessage } from './errorMessage';
 import { mapConcurrently } from './mapConcurrently';
 import { readCatalogFile, type CatalogFileOutcome } from './readCatalogFile';
 import { readCommitInsights } from './readInsights';
@@ -163,7 +163,7 @@ async function lookUp(event: RepositoryEvent, options: ReadRepositoryEventsOptio
   try {
     repository = await findRepository(api, event);
   } catch (error) {
-    return { kind: 'failed', reason: `reading the repository failed: ${messageOf(error)}` };
+    return { kind: 'failed', reason: `reading the repository failed: ${errorMessage(error)}` };
   }
   if (!repository) {
     return knownId ? { kind: 'removed', reason: 'the repository is gone' } : { kind: 'ignored', reason: 'the repository does not exist' };
@@ -181,7 +181,7 @@ async function lookUp(event: RepositoryEvent, options: ReadRepositoryEventsOptio
   try {
     outcome = reusable ?? (await readCatalogFile(api, repository, profile.backstageCatalog));
   } catch (error) {
-    return { kind: 'failed', reason: `reading the catalog file failed: ${messageOf(error)}` };
+    return { kind: 'failed', reason: `reading the catalog file failed: ${errorMessage(error)}` };
   }
   if (outcome.kind === 'failed') return { kind: 'failed', reason: `reading the catalog file failed: ${outcome.error.message}` };
   const commits = await commitsAfter(event, repository, options);
@@ -231,8 +231,4 @@ function describeEvent(profile: ProfileConfig, event: RepositoryEvent): string {
 
 function describeBranches(branches: string[]): string {
   return branches.length === 0 ? 'no branch' : branches.map(printable).join(', ');
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof AzureDevOpsError ? error.message : String(error);
 }

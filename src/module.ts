@@ -4,6 +4,8 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { RepositoryEntityProcessor } from './processor/RepositoryEntityProcessor';
 import { AzureDevOpsRepositoriesProvider } from './provider/AzureDevOpsRepositoriesProvider';
 import { SyncStateStore } from './state/SyncStateStore';
+import { createStatusRouter } from './status/createStatusRouter';
+import { readScheduledTasks } from './status/scheduledTasks';
 
 /**
  * The catalog module: one entity provider per profile of
@@ -20,15 +22,18 @@ export const catalogModuleAzureDevOpsRepositories = createBackendModule({
   register(env) {
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
         catalog: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
         database: coreServices.database,
+        discovery: coreServices.discovery,
         events: eventsServiceRef,
+        httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
       },
-      async init({ catalog, config, database, events, lifecycle, logger, scheduler }) {
+      async init({ auth, catalog, config, database, discovery, events, httpRouter, lifecycle, logger, scheduler }) {
         // Registered even without profiles: Repository entities may outlive a removed profile.
         catalog.addProcessor(new RepositoryEntityProcessor());
         const store = await SyncStateStore.create(await database.getClient());
@@ -42,6 +47,17 @@ export const catalogModuleAzureDevOpsRepositories = createBackendModule({
           logger.info(`Deleted the sync state of profiles no longer configured: ${forgotten.join(', ')}`);
         }
         catalog.addEntityProvider(providers);
+        httpRouter.use(
+          createStatusRouter({
+            profiles: providers.map(provider => ({
+              profile: provider.profile,
+              taskId: provider.taskId,
+              eventsSubscribed: provider.subscribesToEvents,
+            })),
+            store,
+            scheduledTasks: () => readScheduledTasks({ discovery, auth }),
+          }),
+        );
       },
     });
   },

@@ -221,7 +221,7 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
 
       const started = performance.now();
       const result = await provider.read({ logger });
-      await provider.saveState(result, { held: false, startedAt: Date.now() });
+      await provider.saveState(result, { held: false, mutation: result.mutation, startedAt: Date.now() });
       const wallMs = Math.round(performance.now() - started);
       if (pass === 'cold') stateBytes = statSync(stateFile).size;
 

@@ -160,5 +160,5 @@ export interface AzureDevOpsApi {
    */
   getProjectLanguages(options: { project: string }): Promise<ProjectLanguages | undefined>;
   /** HTTP requests and retries since the previous call, for each sync's summary line. */
-  requestStats?(): { requests: number; retries: number };
+  requestStats?(options?: { peek?: boolean }): { requests: number; retries: number };
 }

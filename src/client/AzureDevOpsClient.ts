@@ -97,10 +97,10 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   }
 
   /** Requests and retries since the previous call (or since creation): one sync's worth. */
-  requestStats(): { requests: number; retries: number } {
+  requestStats(options?: { peek?: boolean }): { requests: number; retries: number } {
     const { requests, retries } = this.#gate.stats;
     const since = { requests: requests - this.#statsAtLastCall.requests, retries: retries - this.#statsAtLastCall.retries };
-    this.#statsAtLastCall = { requests, retries };
+    if (!options?.peek) this.#statsAtLastCall = { requests, retries };
     return since;
   }
 

@@ -101,7 +101,7 @@ export function resolveProfile(
 }
 
 /** The scheduler accepts a luxon `Duration` or a `HumanDuration`; the reader gives the latter. */
-function durationToMs(duration: SchedulerServiceTaskScheduleDefinition['timeout']): number {
+export function durationToMs(duration: SchedulerServiceTaskScheduleDefinition['timeout']): number {
   const luxon = duration as { toMillis?: () => number };
   return typeof luxon.toMillis === 'function' ? luxon.toMillis() : durationToMilliseconds(duration as HumanDuration);
 }

@@ -334,12 +334,59 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     const context = setup();
     await context.provider.connect(context.connection);
     context.connection.applyMutation.mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
-    await expect(context.provider.refresh(context.logger)).resolves.toBeUndefined();
+    await expect(context.provider.refresh(context.logger)).resolves.toEqual({
+      result: 'failed',
+      error: expect.stringMatching(/the catalog did not take the result; .*SQLITE_BUSY: database is locked$/),
+    });
     expect(context.logger.error).toHaveBeenCalledTimes(1);
     expect(context.logger.error).toHaveBeenCalledWith(
       expect.stringMatching(/^Sync of profile .* the catalog did not take the result; .*SQLITE_BUSY: database is locked$/),
     );
     expect(context.logger.info).not.toHaveBeenCalledWith(expect.stringMatching(/^Synced profile/));
+  });
+
+  it('throws to the scheduler after a failed sync, so that the run counts as failed, having logged it once', async () => {
+    const context = setup();
+    await context.provider.connect(context.connection);
+    context.api.listingError = azureDevOpsError('unauthorized', 401);
+    await expect(context.taskRunner.runTask()).rejects.toThrow(
+      /^Sync of profile Acme cloud \(acme\) failed; the catalog keeps its entities until a sync succeeds: .*simulated unauthorized \(401\)$/,
+    );
+    expect(context.logger.error).toHaveBeenCalledTimes(1);
+    expect(context.connection.applyMutation).not.toHaveBeenCalled();
+    context.api.listingError = undefined;
+    await expect(context.taskRunner.runTask()).resolves.toBeUndefined();
+  });
+
+  it('logs where a long sync stands at every progress interval, and nothing once it ended', async () => {
+    const repositories = Array.from({ length: 6 }, (_, index) => buildRepository({ id: `slow-${index}`, name: `slow-${index}` }));
+    const api = new FakeAzureDevOpsApi(repositories);
+    const readFile = api.readFile.bind(api);
+    api.readFile = async options => {
+      await new Promise(resolve => setTimeout(resolve, 40));
+      return readFile(options);
+    };
+    api.requestStats = () => ({ requests: 1_234, retries: 2, throttledMs: 2_500 });
+    const logger = mockServices.logger.mock();
+    logger.child.mockImplementation(() => logger);
+    const taskRunner = new PersistingTaskRunner();
+    const provider = new AzureDevOpsRepositoriesProvider({
+      profile: buildProfile({ concurrency: 1, insights: { freshness: false, languages: false, contributors: false } }),
+      taskRunner,
+      logger,
+      createApi: async () => api,
+      progressIntervalMs: 50,
+    });
+    await provider.connect({ applyMutation: jest.fn(), refresh: jest.fn() });
+    await taskRunner.runTask();
+    const progress = logger.info.mock.calls.map(([line]) => String(line)).filter(line => line.includes('in progress'));
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress[0]).toMatch(
+      /^Sync of profile acme in progress after \d+ s: reading catalog files, [1-6] of 6 repositories, 1,234 requests, 2 retries, 2\.5 s throttled$/,
+    );
+    const lines = logger.info.mock.calls.length;
+    await new Promise(resolve => setTimeout(resolve, 150));
+    expect(logger.info.mock.calls.length).toBe(lines);
   });
 
   it('writes control characters of repository names escaped into log lines', async () => {

@@ -15,6 +15,7 @@ import {
 } from '../client/createAzureDevOpsApiFactory';
 import { cleartextCredentialsWarning } from '../config/cleartextCredentialsWarning';
 import { readProfileConfigs } from '../config/readProfileConfigs';
+import { durationToMs } from '../config/resolveProfile';
 import type { ProfileConfig } from '../config/types';
 import { redact } from '../client/redact';
 import { SERVICE_HOOK_TOPICS } from '../serviceHooks/repositoryEventFromServiceHook';
@@ -24,6 +25,7 @@ import { ProfileSyncState } from './ProfileSyncState';
 import { readRepositoryEntities, type SyncResult } from './readRepositoryEntities';
 import { OneAtATime } from './OneAtATime';
 import { ServiceHookHandler } from './ServiceHookHandler';
+import { SyncProgress } from './SyncProgress';
 import { syncSummaryLine } from './syncSummaryLine';
 
 export type { SyncResult, SyncStats } from './readRepositoryEntities';
@@ -41,7 +43,19 @@ export interface AzureDevOpsRepositoriesProviderOptions {
   store?: SyncStateStore;
   /** Service hooks come through it when given: the provider subscribes once connected. */
   events?: EventsService;
+  /** How often a long sync logs its progress; defaults to every 30 s. */
+  progressIntervalMs?: number;
 }
+
+/** How a sync ended: `failed` with its reason in words, redacted (the catalog kept its entities). */
+export type SyncOutcome = { result: 'succeeded' } | { result: 'failed'; error: string };
+
+/** Thrown to the scheduler for a failed sync, so that its task list and metrics show a failed run. */
+export class SyncFailedError extends Error {
+  name = 'SyncFailedError';
+}
+
+const DEFAULT_PROGRESS_INTERVAL_MS = 30_000;
 
 
 /**
@@ -60,6 +74,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #now: () => number;
   readonly #state: ProfileSyncState;
   readonly #events?: EventsService;
+  readonly #progressIntervalMs: number;
   readonly #serviceHooks: ServiceHookHandler;
   /** Syncs and batches of service hook events, never two at once. */
   readonly #oneAtATime = new OneAtATime();
@@ -98,6 +113,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     this.#now = options.now ?? Date.now;
     this.#state = new ProfileSyncState({ profile: options.profile, store: options.store });
     this.#events = options.events;
+    this.#progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
     this.#serviceHooks = new ServiceHookHandler({
       profile: this.#profile,
       state: this.#state,
@@ -115,6 +131,21 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     return this.#profile.id;
   }
 
+  /** The profile as configured, defaults applied (with its secrets: keep it in this process). */
+  get profile(): ProfileConfig {
+    return this.#profile;
+  }
+
+  /** The id of the sync's scheduled task. */
+  get taskId(): string {
+    return `${this.getProviderName()}:refresh`;
+  }
+
+  /** Whether service hook events reach this provider (it was given the events service). */
+  get subscribesToEvents(): boolean {
+    return this.#events !== undefined;
+  }
+
   getProviderName(): string {
     return `AzureDevOpsRepositoriesProvider:${this.#profile.id}`;
   }
@@ -122,12 +153,14 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.#connection = connection;
     this.#serviceHooks.connect(connection);
-    const id = `${this.getProviderName()}:refresh`;
+    const id = this.taskId;
     await this.#taskRunner.run({
       id,
       fn: async signal => {
         const logger = this.#logger.child({ taskId: id, taskInstanceId: randomUUID() });
-        await this.refresh(logger, signal);
+        const outcome = await this.refresh(logger, signal);
+        // Logged once already; thrown so that the scheduler counts a failed run and shows why.
+        if (outcome.result === 'failed') throw new SyncFailedError(outcome.error);
       },
     });
     await this.#events?.subscribe({
@@ -156,31 +189,45 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   }
 
   /**
-   * Runs one sync and applies it. Never throws: a failed sync logs one error and changes nothing.
-   * A sync the scheduler aborts (timeout, shutdown) applies nothing either: another replica may
-   * already run a newer one, whose result a late mutation would overwrite. A full mutation that
-   * would remove too much is applied as a delta until the next sync confirms it (`RemovalGuard`).
-   * The state is written after the catalog took the mutation; a failed write fails the sync, and
-   * the next one starts from the last state written.
+   * Runs one sync and applies it. Never throws: a failed sync logs one error, changes nothing and
+   * resolves `failed` with the reason. A sync the scheduler aborts (timeout, shutdown) applies
+   * nothing either: another replica may already run a newer one, whose result a late mutation
+   * would overwrite. A full mutation that would remove too much is applied as a delta until the
+   * next sync confirms it (`RemovalGuard`). The state is written after the catalog took the
+   * mutation; a failed write fails the sync, and the next one starts from the last state written.
+   * A sync longer than the progress interval logs where it stands at that interval.
    */
-  async refresh(logger: LoggerService, signal?: AbortSignal): Promise<void> {
+  async refresh(logger: LoggerService, signal?: AbortSignal): Promise<SyncOutcome> {
     if (!this.#connection) throw new Error(`${this.getProviderName()} is not connected yet`);
-    await this.#oneAtATime.run(() => this.#refresh(logger, signal));
+    return this.#oneAtATime.run(async () => {
+      const started = Date.now();
+      const progress = new SyncProgress();
+      const timer = setInterval(
+        () => logger.info(`Sync of profile ${this.#profile.id} in progress after ${Math.round((Date.now() - started) / 1000)} s: ${progress.describe()}`),
+        this.#progressIntervalMs,
+      );
+      timer.unref();
+      try {
+        await this.#recordSyncStarted(started, logger);
+        return await this.#refresh(logger, { started, progress, signal });
+      } finally {
+        clearInterval(timer);
+      }
+    });
   }
 
-  async #refresh(logger: LoggerService, signal?: AbortSignal): Promise<void> {
-    if (!this.#connection) return;
-    const started = Date.now();
+  async #refresh(
+    logger: LoggerService,
+    { started, progress, signal }: { started: number; progress: SyncProgress; signal?: AbortSignal },
+  ): Promise<SyncOutcome> {
+    const connection = this.#connection!;
+    const name = `${this.#profile.profileName} (${this.#profile.id})`;
     let result: SyncResult;
     try {
-      result = await this.read({ logger, signal });
+      result = await this.read({ logger, signal, progress });
       signal?.throwIfAborted();
     } catch (error) {
-      logger.error(
-        `Sync of profile ${this.#profile.profileName} (${this.#profile.id}) failed; the catalog keeps its entities until a sync succeeds: ${stringifyError(error)}`,
-      );
-      await this.#recordFailure(started, error, logger);
-      return;
+      return this.#failed(`Sync of profile ${name} failed; the catalog keeps its entities until a sync succeeds`, error, started, logger);
     }
     const removalGuard = this.#state.removalGuard;
     const { mutation, refs, removed, verdict } = mutationOfSync(result, removalGuard, this.getProviderName());
@@ -191,25 +238,28 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       );
     }
     try {
-      await this.#connection.applyMutation(mutation);
+      await connection.applyMutation(mutation);
       removalGuard.applied(mutation.type, refs, removed);
     } catch (error) {
       // The catalog's database refused the write (down, locked, a constraint); the next sync tries again.
-      logger.error(
-        `Sync of profile ${this.#profile.profileName} (${this.#profile.id}) read Azure DevOps but the catalog did not take the result; it keeps its entities until a sync succeeds: ${stringifyError(error)}`,
+      return this.#failed(
+        `Sync of profile ${name} read Azure DevOps but the catalog did not take the result; it keeps its entities until a sync succeeds`,
+        error,
+        started,
+        logger,
       );
-      await this.#recordFailure(started, error, logger);
-      return;
     }
     let stateRows: { written: number; deleted: number } | undefined;
     try {
-      stateRows = await this.saveState(result, { held: verdict.hold, startedAt: started });
+      stateRows = await this.saveState(result, { held: verdict.hold, mutation: mutation.type, startedAt: started });
     } catch (error) {
       // The catalog has the entities; the next sync starts from the previous state and reads more.
-      logger.error(
-        `Sync of profile ${this.#profile.profileName} (${this.#profile.id}) failed: the catalog took its result but its state could not be written; the next sync starts from the last state written: ${this.#redacted(error)}`,
+      return this.#failed(
+        `Sync of profile ${name} failed: the catalog took its result but its state could not be written; the next sync starts from the last state written`,
+        error,
+        started,
+        logger,
       );
-      return;
     }
     logger.info(
       syncSummaryLine(this.#profile, result.stats, {
@@ -219,6 +269,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
         durationMs: Date.now() - started,
       }),
     );
+    return { result: 'succeeded' };
   }
 
   /**
@@ -227,7 +278,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
    * applies the result and then calls {@link saveState}. Throws when the state cannot be loaded,
    * the listing fails or the token is rejected, so the caller applies nothing.
    */
-  async read(options: { logger: LoggerService; signal?: AbortSignal }): Promise<SyncResult> {
+  async read(options: { logger: LoggerService; signal?: AbortSignal; progress?: SyncProgress }): Promise<SyncResult> {
     await this.#state.load();
     return readRepositoryEntities({
       profile: this.#profile,
@@ -239,6 +290,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       locationKey: this.getProviderName(),
       logger: options.logger,
       signal: options.signal,
+      progress: options.progress,
     });
   }
 
@@ -248,16 +300,29 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
    */
   async saveState(
     result: SyncResult,
-    options: { held: boolean; startedAt: number },
+    options: { held: boolean; mutation: 'full' | 'delta'; startedAt: number },
   ): Promise<{ written: number; deleted: number } | undefined> {
     return this.#state.save(result, { ...options, endedAt: Date.now() });
   }
 
-  async #recordFailure(startedAt: number, error: unknown, logger: LoggerService): Promise<void> {
+  /** Logs a failed sync once and records it; the outcome carries the reason for the scheduler. */
+  async #failed(message: string, error: unknown, startedAt: number, logger: LoggerService): Promise<SyncOutcome> {
+    const reason = this.#redacted(error);
+    logger.error(`${message}: ${reason}`);
     try {
-      await this.#state.recordFailure({ startedAt, endedAt: Date.now(), error: this.#redacted(error) });
+      await this.#state.recordFailure({ startedAt, endedAt: Date.now(), error: reason });
     } catch (storeError) {
       logger.warn(`Profile ${this.#profile.id}: the failed sync could not be recorded in the state store: ${this.#redacted(storeError)}`);
+    }
+    return { result: 'failed', error: `${message}: ${reason}` };
+  }
+
+  /** Marks the sync as running for the status route; a store that refuses it does not stop the sync. */
+  async #recordSyncStarted(startedAt: number, logger: LoggerService): Promise<void> {
+    try {
+      await this.#state.recordSyncStarted({ startedAt, expiresAt: startedAt + durationToMs(this.#profile.schedule.timeout) });
+    } catch (error) {
+      logger.warn(`Profile ${this.#profile.id}: the start of the sync could not be recorded in the state store: ${this.#redacted(error)}`);
     }
   }
 

@@ -62,7 +62,7 @@ export class ProfileSyncState {
    */
   async save(
     result: SyncResult,
-    options: { held: boolean; startedAt: number; endedAt: number },
+    options: { held: boolean; mutation: 'full' | 'delta'; startedAt: number; endedAt: number },
   ): Promise<{ written: number; deleted: number } | undefined> {
     if (result.languagesReadAt !== undefined) this.languagesReadAt = result.languagesReadAt;
     if (!this.#store) return undefined;
@@ -80,6 +80,7 @@ export class ProfileSyncState {
         ...this.changeTracker.state(),
         removalsAwaitingConfirmation: this.removalGuard.awaitingConfirmation,
         languagesReadAt: this.languagesReadAt,
+        lastMutation: options.mutation,
       },
       upserted,
       deleted,
@@ -89,17 +90,28 @@ export class ProfileSyncState {
   }
 
   /**
-   * Writes the repository rows that changed since {@link load}, and nothing of the profile row:
-   * what a batch of service hook events leaves. Returns the number of rows written and deleted.
+   * Writes the repository rows that changed since {@link load}, and of the profile row only when
+   * events were last applied: what a batch of service hook events leaves. Returns the number of
+   * rows written and deleted.
    */
   async saveRepositories(): Promise<{ written: number; deleted: number } | undefined> {
     if (!this.#store) return undefined;
     const before = this.#loaded?.repositories ?? new Map<string, StoredRepository>();
     const after = this.knownRepositories.toStored();
     const { upserted, deleted } = repositoryChanges(before, after);
-    if (upserted.length > 0 || deleted.length > 0) await this.#store.save(this.#profile.id, { upserted, deleted });
+    await this.#store.save(this.#profile.id, { upserted, deleted, eventsAppliedAt: Date.now() });
     this.#loaded = { ...this.#loaded, repositories: after };
     return { written: upserted.length, deleted: deleted.length };
+  }
+
+  /** Marks a sync as running, for the status route of every replica, until it ends or `expiresAt` passes. */
+  async recordSyncStarted(sync: { startedAt: number; expiresAt: number }): Promise<void> {
+    await this.#store?.recordSyncStarted(this.#profile.id, sync);
+  }
+
+  /** Keeps the last token check, for the status route (JSON, redacted). */
+  async saveTokenCheck(tokenCheck: unknown): Promise<void> {
+    await this.#store?.saveTokenCheck(this.#profile.id, JSON.stringify(tokenCheck));
   }
 
   /** Records a failed sync; everything the next sync starts from stays as it is. */

@@ -5,6 +5,7 @@ import type { ChangedRepositories } from './ChangeTracker';
 import type { KnownInsights, KnownRepositories } from './KnownRepositories';
 import { errorMessage } from './errorMessage';
 import { mapConcurrently } from './mapConcurrently';
+import type { SyncProgress } from './SyncProgress';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Commit data and languages older than this are read again, pushes or not. */
@@ -35,6 +36,7 @@ export interface ReadInsightsOptions {
   languagesReadAt?: number;
   now: number;
   signal?: AbortSignal;
+  progress?: SyncProgress;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function readInsights(options: ReadInsightsOptions): Promise<Insigh
 
   if (profile.insights.freshness || profile.insights.contributors) {
     const due = repositories.filter(repository => commitsDue(repository, options));
+    options.progress?.startPhase('reading commits', due.length);
     await mapConcurrently(
       due,
       profile.concurrency,
@@ -59,6 +62,7 @@ export async function readInsights(options: ReadInsightsOptions): Promise<Insigh
         } catch (error) {
           reads.failures.push(`commits of project ${repository.project.name}, repository ${repository.name}: ${errorMessage(error)}`);
         }
+        options.progress?.step();
       },
       options.signal,
     );

@@ -13,6 +13,7 @@ import type { KnownOutcome, KnownRepositories } from './KnownRepositories';
 import { mapConcurrently } from './mapConcurrently';
 import { readCatalogFile } from './readCatalogFile';
 import { readInsights } from './readInsights';
+import type { SyncProgress } from './SyncProgress';
 
 /** The outcome of one sync, before it is applied to the catalog. */
 export interface SyncResult {
@@ -39,7 +40,14 @@ export interface SyncStats {
   withContext: number;
   /** Repositories whose file was not read again, because nothing was pushed to them. */
   unchanged: number;
-  requests?: { requests: number; retries: number };
+  requests?: RequestCounts;
+}
+
+/** Requests one sync (or one batch of events) sent, the retries among them, and the time spent throttled. */
+export interface RequestCounts {
+  requests: number;
+  retries: number;
+  throttledMs?: number;
 }
 
 /** Options of {@link readRepositoryEntities}: the profile, what outlives one sync, and the run's own. */
@@ -57,6 +65,8 @@ export interface ReadRepositoryEntitiesOptions {
   locationKey: string;
   logger: LoggerService;
   signal?: AbortSignal;
+  /** Updated as the sync goes, for progress lines. */
+  progress?: SyncProgress;
 }
 
 /**
@@ -67,8 +77,9 @@ export interface ReadRepositoryEntitiesOptions {
  * not be read and nothing is known of it.
  */
 export async function readRepositoryEntities(options: ReadRepositoryEntitiesOptions): Promise<SyncResult> {
-  const { profile, changeTracker, knownRepositories, locationKey, logger } = options;
+  const { profile, changeTracker, knownRepositories, locationKey, logger, progress } = options;
   const api = await options.createApi(profile);
+  if (progress) progress.requests = () => api.requestStats?.({ peek: true });
   const discovered = await discoverRepositories(api, profile);
   for (const line of discovered.malformed) {
     logger.warn(`Profile ${profile.id}: skipped a repository Azure DevOps described in an unusable shape: ${line}`);
@@ -101,6 +112,7 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     startedAt,
     logger,
   });
+  progress?.startPhase('reading catalog files', discovered.repositories.length);
   // Twice the request concurrency keeps the gate's slots busy while some reads are being parsed.
   const outcomes = await mapConcurrently(
     discovered.repositories,
@@ -108,10 +120,9 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     async repository => {
       const known = knownRepositories.reusableOutcome(repository, changed);
       if (known) stats.unchanged++;
-      return {
-        repository,
-        outcome: known ?? (await readCatalogFile(api, repository, profile.backstageCatalog)),
-      };
+      const outcome = known ?? (await readCatalogFile(api, repository, profile.backstageCatalog));
+      progress?.step();
+      return { repository, outcome };
     },
     options.signal,
   );
@@ -124,7 +135,9 @@ export async function readRepositoryEntities(options: ReadRepositoryEntitiesOpti
     languagesReadAt: options.languagesReadAt,
     now: startedAt,
     signal: options.signal,
+    progress,
   });
+  progress?.startPhase('building entities', outcomes.length);
   if (insights.failures.length > 0) {
     logger.warn(
       `Profile ${profile.id}: ${insights.failures.length} insight reads failed, their previous values stay; the first: ${insights.failures[0]}`,

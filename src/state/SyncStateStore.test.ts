@@ -116,6 +116,41 @@ describe.each(databases.eachSupportedId())('SyncStateStore on %s', databaseId =>
     expect(loaded.repositories.size).toBe(1);
   });
 
+  it('keeps what the status route reads: the sync in progress, failures in a row, events, the token check', async () => {
+    expect(await store.readStatus(['status'])).toEqual(new Map());
+    await store.saveTokenCheck('status', '{"ok":false}');
+    await store.recordSyncStarted('status', { startedAt: 10, expiresAt: 70 });
+    expect((await store.readStatus(['status'])).get('status')).toMatchObject({
+      profileId: 'status',
+      syncStartedAt: 10,
+      syncExpiresAt: 70,
+      consecutiveFailures: 0,
+      tokenCheck: '{"ok":false}',
+    });
+
+    await store.recordFailure('status', { startedAt: 10, endedAt: 20, error: 'first' });
+    await store.recordFailure('status', { startedAt: 30, endedAt: 40, error: 'second' });
+    const failing = (await store.readStatus(['status'])).get('status');
+    expect(failing).toMatchObject({ consecutiveFailures: 2, lastError: 'second', lastSyncOutcome: 'failed', tokenCheck: '{"ok":false}' });
+    expect(failing?.syncStartedAt).toBeUndefined();
+
+    await store.save('status', { profile: { ...PROFILE, lastMutation: 'delta' }, upserted: [], deleted: [], eventsAppliedAt: 99 });
+    const recovered = (await store.readStatus(['status', 'absent'])).get('status');
+    expect(recovered).toMatchObject({
+      consecutiveFailures: 0,
+      lastSyncOutcome: 'succeeded',
+      lastMutation: 'delta',
+      lastSuccessAt: PROFILE.lastSyncEndedAt,
+      lastEventAt: 99,
+      // A sync writes the sync columns only: the token check stays.
+      tokenCheck: '{"ok":false}',
+    });
+    expect(recovered?.lastError).toBeUndefined();
+    // A batch of events writes its time and nothing else of the profile row.
+    await store.save('status', { upserted: [repository('e')], deleted: [], eventsAppliedAt: 123 });
+    expect((await store.readStatus(['status'])).get('status')).toMatchObject({ lastEventAt: 123, lastSuccessAt: PROFILE.lastSyncEndedAt });
+  });
+
   it('deletes the state of profiles no longer configured', async () => {
     await store.save('kept', { profile: PROFILE, upserted: [repository('a')], deleted: [] });
     await store.save('removed', { profile: PROFILE, upserted: [repository('a'), repository('b')], deleted: [] });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Knex } from 'knex';
-import type { StoredProfile, StoredRepository } from './types';
+import type { StoredProfile, StoredProfileStatus, StoredRepository } from './types';
 
 export const PROFILES_TABLE = 'azure_devops_repositories_profiles';
 export const REPOSITORIES_TABLE = 'azure_devops_repositories_repositories';
@@ -18,6 +18,8 @@ export interface StateChanges {
   profile?: StoredProfile;
   upserted: StoredRepository[];
   deleted: string[];
+  /** When a batch of service hook events made these changes (none may be left to write). */
+  eventsAppliedAt?: number;
 }
 
 /**
@@ -50,14 +52,27 @@ export class SyncStateStore {
     return { profile: profileRow ? profileFromRow(profileRow) : undefined, repositories };
   }
 
-  /** Writes one sync's changes, all or nothing. */
+  /** Writes one sync's changes, all or nothing; with a profile row, the sync succeeded and no longer runs. */
   async save(profileId: string, changes: StateChanges): Promise<void> {
     await this.#knex.transaction(async trx => {
       if (changes.profile) {
+        const columns = {
+          ...profileToRow(changes.profile),
+          sync_started_at: null,
+          sync_expires_at: null,
+          consecutive_failures: 0,
+          last_success_at: changes.profile.lastSyncEndedAt ?? null,
+        };
         await trx(PROFILES_TABLE)
-          .insert({ profile_id: profileId, ...profileToRow(changes.profile) })
+          .insert({ profile_id: profileId, ...columns })
           .onConflict('profile_id')
-          .merge();
+          .merge(Object.keys(columns));
+      }
+      if (changes.eventsAppliedAt !== undefined) {
+        await trx(PROFILES_TABLE)
+          .insert({ profile_id: profileId, last_event_at: changes.eventsAppliedAt })
+          .onConflict('profile_id')
+          .merge(['last_event_at']);
       }
       for (let i = 0; i < changes.deleted.length; i += CHUNK_ROWS) {
         await trx(REPOSITORIES_TABLE)
@@ -84,7 +99,32 @@ export class SyncStateStore {
       last_sync_ended_at: failure.endedAt,
       last_sync_outcome: 'failed',
       last_error: failure.error,
+      sync_started_at: null,
+      sync_expires_at: null,
     };
+    await this.#knex(PROFILES_TABLE)
+      .insert({ profile_id: profileId, ...columns, consecutive_failures: 1 })
+      .onConflict('profile_id')
+      .merge({ ...columns, consecutive_failures: this.#knex.raw('?? + 1', [`${PROFILES_TABLE}.consecutive_failures`]) });
+  }
+
+  /** Marks a sync of the profile as running until it ends or `expiresAt` (its timeout) passes. */
+  async recordSyncStarted(profileId: string, sync: { startedAt: number; expiresAt: number }): Promise<void> {
+    await this.#upsertColumns(profileId, { sync_started_at: sync.startedAt, sync_expires_at: sync.expiresAt });
+  }
+
+  /** Keeps the last token check (JSON, redacted by the caller). */
+  async saveTokenCheck(profileId: string, tokenCheck: string): Promise<void> {
+    await this.#upsertColumns(profileId, { token_check: tokenCheck });
+  }
+
+  /** The profile rows of `profileIds` that exist, for the status route. */
+  async readStatus(profileIds: readonly string[]): Promise<Map<string, StoredProfileStatus>> {
+    const rows: Row[] = await this.#knex(PROFILES_TABLE).whereIn('profile_id', [...profileIds]);
+    return new Map(rows.map(row => [String(row.profile_id), profileStatusFromRow(row)]));
+  }
+
+  async #upsertColumns(profileId: string, columns: Row): Promise<void> {
     await this.#knex(PROFILES_TABLE)
       .insert({ profile_id: profileId, ...columns })
       .onConflict('profile_id')
@@ -131,6 +171,20 @@ function profileFromRow(row: Row): StoredProfile {
     activityUnavailableUntil: toNumber(row.activity_unavailable_until),
     removalsAwaitingConfirmation: Boolean(row.removals_awaiting_confirmation),
     languagesReadAt: toNumber(row.languages_read_at),
+    lastMutation: toText(row.last_mutation) as StoredProfile['lastMutation'],
+  };
+}
+
+function profileStatusFromRow(row: Row): StoredProfileStatus {
+  return {
+    ...profileFromRow(row),
+    profileId: String(row.profile_id),
+    syncStartedAt: toNumber(row.sync_started_at),
+    syncExpiresAt: toNumber(row.sync_expires_at),
+    consecutiveFailures: toNumber(row.consecutive_failures) ?? 0,
+    lastSuccessAt: toNumber(row.last_success_at),
+    lastEventAt: toNumber(row.last_event_at),
+    tokenCheck: toText(row.token_check),
   };
 }
 
@@ -146,6 +200,7 @@ function profileToRow(profile: StoredProfile): Row {
     activity_unavailable_until: profile.activityUnavailableUntil ?? null,
     removals_awaiting_confirmation: profile.removalsAwaitingConfirmation,
     languages_read_at: profile.languagesReadAt ?? null,
+    last_mutation: profile.lastMutation ?? null,
   };
 }
 

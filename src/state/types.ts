@@ -14,6 +14,24 @@ export interface StoredProfile {
   removalsAwaitingConfirmation: boolean;
   /** When project analysis was last asked for the languages of every project. */
   languagesReadAt?: number;
+  /** How the last applied sync reached the catalog. */
+  lastMutation?: 'full' | 'delta';
+}
+
+/**
+ * The profile row as the status route reads it: the last sync, and what is written outside syncs
+ * (the sync in progress, failures in a row, service hook batches, the token check).
+ */
+export interface StoredProfileStatus extends StoredProfile {
+  profileId: string;
+  /** Start of the sync in progress, until it ends or {@link syncExpiresAt} passes (a replica died mid-sync). */
+  syncStartedAt?: number;
+  syncExpiresAt?: number;
+  consecutiveFailures: number;
+  lastSuccessAt?: number;
+  lastEventAt?: number;
+  /** The last token check as JSON (opaque here; redacted by the caller). */
+  tokenCheck?: string;
 }
 
 /** What the store keeps of one repository: what the next sync needs to skip its file or fall back on it. */

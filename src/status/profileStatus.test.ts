@@ -1,0 +1,108 @@
+import { buildProfile } from '../__testUtils__/builders';
+import type { StoredProfileStatus } from '../state/types';
+import { profileStatusOf, type ProfileStatusContext } from './profileStatus';
+
+const NOW = Date.parse('2026-11-30T12:00:00.000Z');
+const MINUTE = 60_000;
+const CONTEXT: ProfileStatusContext = { now: NOW, eventsSubscribed: true, task: { nextRunAt: '2026-11-30T12:30:00.000Z' } };
+
+function stored(overrides: Partial<StoredProfileStatus> = {}): StoredProfileStatus {
+  return {
+    profileId: 'acme',
+    lastSyncStartedAt: NOW - 10 * MINUTE,
+    lastSyncEndedAt: NOW - 9 * MINUTE,
+    lastSyncOutcome: 'succeeded',
+    lastSyncCounts: { seen: 12, emitted: 10, skipped: 2, failed: 0, withContext: 7, unchanged: 8, requests: 31, retries: 1, throttledMs: 1_500 },
+    lastMutation: 'full',
+    activityCursor: NOW - 10 * MINUTE,
+    removalsAwaitingConfirmation: false,
+    consecutiveFailures: 0,
+    lastSuccessAt: NOW - 9 * MINUTE,
+    ...overrides,
+  };
+}
+
+describe('profileStatusOf', () => {
+  it('describes a profile whose last sync succeeded, without its secrets', () => {
+    const profile = buildProfile({ token: 'SECRET-PAT', broker: { url: 'https://broker.example', token: 'SECRET-BROKER' } });
+    const status = profileStatusOf(profile, stored({ lastEventAt: NOW - MINUTE }), CONTEXT);
+    expect(status).toEqual({
+      id: 'acme',
+      profileName: 'Acme cloud',
+      organization: 'acme',
+      host: 'dev.azure.com',
+      broker: true,
+      status: 'ok',
+      lastSync: {
+        startedAt: '2026-11-30T11:50:00.000Z',
+        endedAt: '2026-11-30T11:51:00.000Z',
+        durationMs: MINUTE,
+        outcome: 'succeeded',
+        mutation: 'full',
+        counts: { seen: 12, emitted: 10, skipped: 2, failed: 0, withContext: 7, unchanged: 8 },
+        requests: 31,
+        retries: 1,
+        throttledMs: 1_500,
+      },
+      lastSuccessAt: '2026-11-30T11:51:00.000Z',
+      lastError: null,
+      consecutiveFailures: 0,
+      syncing: null,
+      nextRunAt: '2026-11-30T12:30:00.000Z',
+      incrementalSync: { active: true, fullReadsUntil: null },
+      events: { subscribed: true, lastAppliedAt: '2026-11-30T11:59:00.000Z' },
+      tokenCheck: null,
+    });
+    expect(JSON.stringify(status)).not.toMatch(/SECRET/);
+  });
+
+  it('is never-synced without a row, or with a row but no sync ended', () => {
+    expect(profileStatusOf(buildProfile(), undefined, CONTEXT)).toMatchObject({ status: 'never-synced', lastSync: null, consecutiveFailures: 0 });
+    const onlyTokenCheck: StoredProfileStatus = { profileId: 'acme', removalsAwaitingConfirmation: false, consecutiveFailures: 0, tokenCheck: '{"ok":true}' };
+    expect(profileStatusOf(buildProfile(), onlyTokenCheck, CONTEXT)).toMatchObject({ status: 'never-synced', tokenCheck: { ok: true } });
+  });
+
+  it('is syncing while a started sync has not timed out, and not once it has (a replica died mid-sync)', () => {
+    const running = stored({ syncStartedAt: NOW - MINUTE, syncExpiresAt: NOW + MINUTE });
+    expect(profileStatusOf(buildProfile(), running, CONTEXT)).toMatchObject({
+      status: 'syncing',
+      syncing: { startedAt: '2026-11-30T11:59:00.000Z', timesOutAt: '2026-11-30T12:01:00.000Z' },
+    });
+    const dead = stored({ syncStartedAt: NOW - 3 * MINUTE, syncExpiresAt: NOW - MINUTE });
+    expect(profileStatusOf(buildProfile(), dead, CONTEXT)).toMatchObject({ status: 'ok', syncing: null });
+    const first = { ...running, lastSyncStartedAt: undefined, lastSyncEndedAt: undefined, lastSyncOutcome: undefined };
+    expect(profileStatusOf(buildProfile(), first, CONTEXT).status).toBe('syncing');
+  });
+
+  it('stays failing while a new sync runs after failures, with the error and the failures in a row', () => {
+    const failing = stored({
+      lastSyncOutcome: 'failed',
+      lastError: 'Azure DevOps rejected the token (401)',
+      consecutiveFailures: 3,
+      syncStartedAt: NOW - 1_000,
+      syncExpiresAt: NOW + MINUTE,
+    });
+    const status = profileStatusOf(buildProfile(), failing, CONTEXT);
+    expect(status).toMatchObject({
+      status: 'failing',
+      lastError: 'Azure DevOps rejected the token (401)',
+      consecutiveFailures: 3,
+      lastSuccessAt: '2026-11-30T11:51:00.000Z',
+      syncing: { startedAt: '2026-11-30T11:59:59.000Z' },
+    });
+    // The counts of a failed sync would be those of an older one: left out.
+    expect(status.lastSync).toEqual({ startedAt: '2026-11-30T11:50:00.000Z', endedAt: '2026-11-30T11:51:00.000Z', durationMs: MINUTE, outcome: 'failed' });
+  });
+
+  it('says when incremental sync is off, and when the scheduler could not be asked', () => {
+    const fullReads = stored({ activityUnavailableUntil: NOW + 60 * MINUTE });
+    const status = profileStatusOf(buildProfile(), fullReads, { now: NOW, eventsSubscribed: false, schedulerError: 'the scheduler answered 503' });
+    expect(status).toMatchObject({
+      incrementalSync: { active: false, fullReadsUntil: '2026-11-30T13:00:00.000Z' },
+      events: { subscribed: false, lastAppliedAt: null },
+      nextRunAt: null,
+      schedulerError: 'the scheduler answered 503',
+    });
+    expect(profileStatusOf(buildProfile(), stored({ activityCursor: undefined }), CONTEXT).incrementalSync.active).toBe(false);
+  });
+});

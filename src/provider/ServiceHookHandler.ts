@@ -10,6 +10,7 @@ import type { OneAtATime } from './OneAtATime';
 import type { ProfileSyncState } from './ProfileSyncState';
 import { readRepositoryEvents } from './readRepositoryEvents';
 import { RepositoryEventQueue } from './RepositoryEventQueue';
+import { requestStatsText } from './requestStatsText';
 
 /** Events handled in one batch at most: one delta mutation and one state write each. */
 const MAX_EVENT_BATCH = 50;
@@ -120,7 +121,7 @@ export class ServiceHookHandler {
     logger.info(
       `Applied ${events.length} service hook events of profile ${profile.profileName} (organization ${profile.organization}): ${counts}, ` +
         `${result.entities.length} entities upserted, ${result.removed.length} removed, ` +
-        `${requests ? `${requests.requests} requests, ${requests.retries} retries, ` : ''}` +
+        requestStatsText(requests) +
         `${rows ? `${rows.written} state rows written, ${rows.deleted} deleted, ` : ''}` +
         `${Date.now() - started} ms`,
     );

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, countRepositories, loadOrganization } from '../dev/simulator';
 import { profilesConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
+import { MetricsCapture } from './__testUtils__/MetricsCapture';
 import type { ProfileStatus } from './status/profileStatus';
 
 const PAT = 'SECRET-STATUS-PAT-7d1c0e9a';
@@ -32,6 +33,7 @@ async function closedPort(): Promise<number> {
 
 describe('the status route', () => {
   const logs = new LogCapture();
+  let metrics: MetricsCapture;
   let simulator: AzureDevOpsSimulator;
   let backend: CatalogBackend;
   let repositoryCount: number;
@@ -39,7 +41,7 @@ describe('the status route', () => {
   const bodies: string[] = [];
 
   /** GET with the static token, another `token`, or `null` for none. */
-  async function get(path: string, token: string | null = STATIC_TOKEN): Promise<{ status: number; body: any }> {
+  async function get<T>(path: string, token: string | null = STATIC_TOKEN): Promise<{ status: number; body: T }> {
     const response = await fetch(`${backend.catalogUrl}${path}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
@@ -49,7 +51,7 @@ describe('the status route', () => {
   }
 
   async function status(profileId: string): Promise<ProfileStatus> {
-    const { status: code, body } = await get(`/azure-devops-repositories/profiles/${profileId}`);
+    const { status: code, body } = await get<ProfileStatus>(`/azure-devops-repositories/profiles/${profileId}`);
     expect(code).toBe(200);
     return body;
   }
@@ -73,6 +75,8 @@ describe('the status route', () => {
   }
 
   beforeAll(async () => {
+    // Before the backend: the scheduler's instruments and the module's bind to it when made.
+    metrics = MetricsCapture.start();
     const organization = loadOrganization(DEMO_ORGANIZATION_FIXTURE);
     repositoryCount = countRepositories(organization);
     simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [PAT], authFailure: '401' });
@@ -110,6 +114,7 @@ describe('the status route', () => {
   afterAll(async () => {
     await backend?.stop();
     await simulator?.stop();
+    await metrics?.stop();
   });
 
   it('answers 401 without a token, as the rest of the catalog API', async () => {
@@ -120,15 +125,15 @@ describe('the status route', () => {
   });
 
   it('lists every profile as never synced before the first sync, with the next run from the scheduler', async () => {
-    const { status: code, body } = await get('/azure-devops-repositories/profiles');
+    const { status: code, body } = await get<{ profiles: ProfileStatus[] }>('/azure-devops-repositories/profiles');
     expect(code).toBe(200);
-    expect(body.profiles.map((profile: ProfileStatus) => [profile.id, profile.status])).toEqual([
+    expect(body.profiles.map(profile => [profile.id, profile.status])).toEqual([
       ['healthy', 'never-synced'],
       ['later', 'never-synced'],
       ['revoked', 'never-synced'],
       ['unreachable', 'never-synced'],
     ]);
-    const [healthy] = body.profiles as ProfileStatus[];
+    const [healthy] = body.profiles;
     expect(healthy).toMatchObject({
       profileName: 'Profile with a good token',
       organization: 'demo',
@@ -145,12 +150,12 @@ describe('the status route', () => {
     });
     expect(healthy).not.toHaveProperty('schedulerError');
     // An hour from start-up, give or take the test's own time.
-    const later = (body.profiles as ProfileStatus[]).find(profile => profile.id === 'later')!;
+    const later = body.profiles.find(profile => profile.id === 'later')!;
     expect(Date.parse(later.nextRunAt!) - Date.now()).toBeGreaterThan(50 * 60_000);
   });
 
   it('answers 404 naming the configured profiles for an unknown one', async () => {
-    const { status: code, body } = await get('/azure-devops-repositories/profiles/nope');
+    const { status: code, body } = await get<{ error: { message: string } }>('/azure-devops-repositories/profiles/nope');
     expect(code).toBe(404);
     expect(body.error.message).toBe('No profile "nope" under catalog.providers.azureDevOpsRepositories; configured: healthy, later, revoked, unreachable');
   });
@@ -176,6 +181,8 @@ describe('the status route', () => {
     expect(ok.lastSuccessAt).toBe(ok.lastSync!.endedAt);
     // The next sync reads only what project analysis says changed.
     expect(ok.incrementalSync.active).toBe(true);
+    const emitted = await metrics.value('catalog_azure_devops_repositories.sync.repositories', { profile: 'healthy', outcome: 'emitted' });
+    expect(emitted).toBe(ok.lastSync!.counts!.emitted);
   });
 
   it('shows a rejected token as failing, counts failures in a row, and the scheduler sees failed runs', async () => {
@@ -190,13 +197,20 @@ describe('the status route', () => {
     const second = await waitForStatus('revoked', found => found.consecutiveFailures === 2);
     expect(second.status).toBe('failing');
 
-    const tasks = await get('/.backstage/scheduler/v1/tasks');
-    const task = tasks.body.tasks.find((entry: any) => entry.taskId === 'AzureDevOpsRepositoriesProvider:revoked:refresh');
-    const lastRunError = JSON.parse(task.taskState.lastRunError);
+    const tasks = await get<{ tasks: Array<{ taskId: string; taskState: { lastRunError: string } }> }>('/.backstage/scheduler/v1/tasks');
+    const task = tasks.body.tasks.find(entry => entry.taskId === 'AzureDevOpsRepositoriesProvider:revoked:refresh');
+    const lastRunError = JSON.parse(task!.taskState.lastRunError);
     expect(lastRunError.name).toBe('SyncFailedError');
     expect(lastRunError.message).toBe(
       `Sync of profile Profile with a revoked token (revoked) failed; the catalog keeps its entities until a sync succeeds: ${second.lastError}`,
     );
+    // The scheduler's own metric counts the failed runs, and the module's the failed syncs.
+    const runs = await metrics.points('backend_tasks.task.runs.count');
+    expect(runs.filter(point => point.attributes.taskId === task!.taskId && point.attributes.result === 'failed')).toEqual([
+      expect.objectContaining({ value: 2 }),
+    ]);
+    const durations = await metrics.value('catalog_azure_devops_repositories.sync.duration', { profile: 'revoked', result: 'failed' });
+    expect(durations).toMatchObject({ count: 2 });
     // The profile's own line is logged once per failed sync.
     expect(logs.ofProvider('revoked').filter(line => line.level === 'error')).toHaveLength(2);
   });

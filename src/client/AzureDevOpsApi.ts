@@ -119,6 +119,19 @@ export type AzureDevOpsErrorKind =
   /** A 2xx answer that is not the JSON expected. */
   | 'invalidResponse';
 
+/** What the requests of a profile cost: what a sync's summary line and its metrics report. */
+export interface RequestStats {
+  /** HTTP requests sent, retries included. */
+  requests: number;
+  /** Requests sent again after a 429, a 5xx, a timeout or a network fault. */
+  retries: number;
+  /**
+   * Wall time, in milliseconds, during which some request waited for a `Retry-After` pause or the
+   * rate-limit pacer, counted once however many requests waited together.
+   */
+  throttledMs: number;
+}
+
 /** The port the provider reads Azure DevOps through. Methods throw `AzureDevOpsError`. */
 export interface AzureDevOpsApi {
   /** Every well-formed project of the organization, all pages. */
@@ -159,6 +172,10 @@ export interface AzureDevOpsApi {
    * `undefined` when the API is not available there (404, 401, 403, or a broker that blocks it).
    */
   getProjectLanguages(options: { project: string }): Promise<ProjectLanguages | undefined>;
-  /** HTTP requests and retries since the previous call, for each sync's summary line. */
-  requestStats?(options?: { peek?: boolean }): { requests: number; retries: number };
+  /**
+   * HTTP requests, retries and throttled time since the previous call that did not `peek` (or
+   * since the client was made): one sync's or one batch's worth. With `peek`, the counts so far
+   * without starting a new count, for progress lines during a sync.
+   */
+  requestStats?(options?: { peek?: boolean }): RequestStats;
 }

@@ -211,12 +211,18 @@ describe('AzureDevOpsClient against the simulator', () => {
     const client = await clientFor();
     simulator.resetRequests();
     simulator.addFault({ route: 'items', times: 1, response: { status: 429, headers: { 'Retry-After': '1' }, body: { message: 'TF400733' } } });
+    client.requestStats();
     const started = Date.now();
     await expect(client.readFile(storefront)).resolves.toMatchObject({ kind: 'found' });
     const itemRequests = simulator.requests.filter(request => request.route === 'items');
     expect(itemRequests.map(request => request.status)).toEqual([429, 200]);
     expect(itemRequests[1].time - itemRequests[0].time).toBeGreaterThanOrEqual(1000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    // The pause starts when the 429 is read, a moment after the simulator logged it.
+    const stats = client.requestStats();
+    expect(stats.retries).toBe(1);
+    expect(stats.throttledMs).toBeGreaterThanOrEqual(950);
+    expect(stats.throttledMs).toBeLessThanOrEqual(Date.now() - started);
   });
 
   it.each([
@@ -459,7 +465,9 @@ describe('AzureDevOpsClient against the simulator', () => {
       client.requestStats();
       simulator.addFault({ route: 'repository', times: 1, response: { status: 503 } });
       await expect(client.getRepository({ project: projectId, repositoryId: storefrontRepository.id })).resolves.toMatchObject({ name: 'storefront' });
-      expect(client.requestStats()).toEqual({ requests: 2, retries: 1 });
+      expect(client.requestStats({ peek: true })).toEqual({ requests: 2, retries: 1, throttledMs: 0 });
+      expect(client.requestStats()).toEqual({ requests: 2, retries: 1, throttledMs: 0 });
+      expect(client.requestStats()).toEqual({ requests: 0, retries: 0, throttledMs: 0 });
     });
 
     it('passes the fork flag on, and leaves out the default branch of an empty repository', async () => {

@@ -15,6 +15,7 @@ import type {
   ProjectLanguages,
   ReadFileOptions,
   RepositoryListing,
+  RequestStats,
 } from './AzureDevOpsApi';
 import { AreaApis } from './AreaApis';
 import { AzureDevOpsError } from './AzureDevOpsError';
@@ -63,7 +64,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   readonly #errors: ClientErrors;
   readonly #areas: AreaApis;
   readonly #transport: VersionedTransport;
-  #statsAtLastCall: { requests: number; retries: number };
+  #statsAtLastCall: RequestStats;
 
   private constructor(options: { organizationUrl: string; gate: RequestGate; errors: ClientErrors; areas: AreaApis; transport: VersionedTransport }) {
     this.#organizationUrl = options.organizationUrl;
@@ -71,7 +72,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     this.#errors = options.errors;
     this.#areas = options.areas;
     this.#transport = options.transport;
-    this.#statsAtLastCall = { ...options.gate.stats };
+    this.#statsAtLastCall = options.gate.stats;
   }
 
   /** Resolves credentials (they may expire between syncs) and prepares the connection. */
@@ -96,11 +97,18 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     });
   }
 
-  /** Requests and retries since the previous call (or since creation): one sync's worth. */
-  requestStats(options?: { peek?: boolean }): { requests: number; retries: number } {
-    const { requests, retries } = this.#gate.stats;
-    const since = { requests: requests - this.#statsAtLastCall.requests, retries: retries - this.#statsAtLastCall.retries };
-    if (!options?.peek) this.#statsAtLastCall = { requests, retries };
+  /**
+   * Requests, retries and throttled time since the previous call that did not peek (or since
+   * creation): one sync's worth. The gate is the profile's and counts for every client of it.
+   */
+  requestStats(options: { peek?: boolean } = {}): RequestStats {
+    const now = this.#gate.stats;
+    const since = {
+      requests: now.requests - this.#statsAtLastCall.requests,
+      retries: now.retries - this.#statsAtLastCall.retries,
+      throttledMs: now.throttledMs - this.#statsAtLastCall.throttledMs,
+    };
+    if (!options.peek) this.#statsAtLastCall = now;
     return since;
   }
 

@@ -148,7 +148,44 @@ describe('RequestGate', () => {
     await jest.advanceTimersByTimeAsync(5_000);
     await expect(result).resolves.toEqual(throttled);
     expect(starts).toEqual([T0, T0 + 1_000, T0 + 2_000]);
-    expect(gate.stats).toEqual({ requests: 3, retries: 2 });
+    expect(gate.stats).toEqual({ requests: 3, retries: 2, throttledMs: 2_000 });
+  });
+
+  describe('throttled time', () => {
+    it('counts a pause once however many requests wait it out, and so far while they wait', async () => {
+      const gate = new RequestGate({ concurrency: 4, maxRetries: 0 });
+      const { request } = recorder();
+      await gate.run(request(() => ok({ 'retry-after': '2' })), NEVER_RETRY);
+      const waiting = Array.from({ length: 3 }, () => gate.run(request(() => ok()), NEVER_RETRY));
+      await jest.advanceTimersByTimeAsync(500);
+      expect(gate.stats).toEqual({ requests: 1, retries: 0, throttledMs: 500 });
+      await jest.advanceTimersByTimeAsync(1_500);
+      await Promise.all(waiting);
+      expect(gate.stats).toEqual({ requests: 4, retries: 0, throttledMs: 2_000 });
+    });
+
+    it('counts the rate-limit pacer holding requests back', async () => {
+      const gate = new RequestGate({ concurrency: 1, maxRetries: 0, maxWaitMs: 60_000 });
+      const { request } = recorder();
+      const exhausted = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((T0 + 3_600_000) / 1000) };
+      await gate.run(request(() => ok(exhausted)), NEVER_RETRY);
+      const next = gate.run(request(() => ok()), NEVER_RETRY);
+      await jest.advanceTimersByTimeAsync(30_000);
+      await next;
+      expect(gate.stats.throttledMs).toBe(30_000);
+    });
+
+    it('leaves out waiting for a free slot, a backoff after a 5xx, and a request refused for a too long wait', async () => {
+      const gate = new RequestGate({ concurrency: 1, maxRetries: 1, baseBackoffMs: 100, maxWaitMs: 60_000 });
+      const { request } = recorder();
+      const slow = gate.run(request(() => ok(), 1_000), NEVER_RETRY);
+      const queued = gate.run(request(statuses({ statusCode: 503, headers: {} }, ok())), NEVER_RETRY);
+      await jest.advanceTimersByTimeAsync(2_000);
+      await Promise.all([slow, queued]);
+      await gate.run(request(() => ok({ 'retry-after': '900' })), NEVER_RETRY);
+      await expect(gate.run(request(() => ok()), NEVER_RETRY)).rejects.toBeInstanceOf(ThrottleWaitTooLongError);
+      expect(gate.stats).toEqual({ requests: 4, retries: 1, throttledMs: 0 });
+    });
   });
 
   it('retries a 5xx with exponential backoff when the server names no delay', async () => {

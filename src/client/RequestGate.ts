@@ -17,6 +17,7 @@
  * See https://learn.microsoft.com/azure/devops/integrate/concepts/rate-limits
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestStats } from './AzureDevOpsApi';
 import { headerValue } from './headerValue';
 import { RateLimitPacer } from './RateLimitPacer';
 
@@ -58,12 +59,6 @@ export class ThrottleWaitTooLongError extends Error {
   }
 }
 
-/** Counters a sync reports in its summary line and the benchmark prints. */
-export interface RequestGateStats {
-  requests: number;
-  retries: number;
-}
-
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
 /** Whether a failure thrown by a request is worth another attempt. */
@@ -78,7 +73,13 @@ export class RequestGate {
   readonly #pacer: RateLimitPacer;
   #inFlight = 0;
   #pausedUntil = 0;
-  readonly stats: RequestGateStats = { requests: 0, retries: 0 };
+  #requests = 0;
+  #retries = 0;
+  /** Requests now waiting in {@link RequestGate.#waitForTurn}, and since when one has been. */
+  #throttledRequests = 0;
+  #throttledSince = 0;
+  /** Closed stretches of time during which some request was held back. */
+  #throttledMs = 0;
 
   constructor(options: RequestGateOptions) {
     this.#concurrency = Math.max(1, options.concurrency);
@@ -86,6 +87,18 @@ export class RequestGate {
     this.#baseBackoffMs = options.baseBackoffMs ?? 500;
     this.#maxWaitMs = options.maxWaitMs ?? 5 * 60_000;
     this.#pacer = new RateLimitPacer({ maxWaitMs: this.#maxWaitMs });
+  }
+
+  /**
+   * The profile's counts since the gate was created. `throttledMs` is wall time during which at
+   * least one request was held back by a `Retry-After` pause or the rate-limit pacer, counted once
+   * however many requests waited together (eight requests held by the same 10 s pause add 10 s,
+   * not 80 s), and up to now while requests are waiting. Waiting for a free slot of `concurrency`
+   * and the backoff before retrying a 5xx or a network fault are not throttling and not counted.
+   */
+  get stats(): RequestStats {
+    const open = this.#throttledRequests > 0 ? Date.now() - this.#throttledSince : 0;
+    return { requests: this.#requests, retries: this.#retries, throttledMs: this.#throttledMs + open };
   }
 
   /**
@@ -101,14 +114,14 @@ export class RequestGate {
     try {
       for (let attempt = 0; ; attempt++) {
         const ticket = await this.#waitForTurn();
-        this.stats.requests++;
+        this.#requests++;
         let response: T;
         try {
           response = await request();
         } catch (error) {
           this.#pacer.observe(undefined, ticket, Date.now());
           if (attempt >= this.#maxRetries || !isRetryableError(error)) throw error;
-          this.stats.retries++;
+          this.#retries++;
           await sleep(this.#backoffMs(attempt));
           continue;
         }
@@ -117,7 +130,7 @@ export class RequestGate {
         if (!RETRYABLE_STATUS.has(response.statusCode) || attempt >= this.#maxRetries) {
           return response;
         }
-        this.stats.retries++;
+        this.#retries++;
         // With a Retry-After the profile-wide pause it set does the waiting.
         if (retryAfterMs === undefined) await sleep(this.#backoffMs(attempt));
       }
@@ -139,16 +152,35 @@ export class RequestGate {
 
   /** Waits out the profile's pause, then its pacing; returns the pacer's ticket for the request. */
   async #waitForTurn(): Promise<number> {
-    // Loop: another request may extend the pause, or be sent first, while this one sleeps.
-    for (;;) {
-      const paused = this.#pausedUntil - Date.now();
-      if (paused > this.#maxWaitMs) throw new ThrottleWaitTooLongError(paused, this.#maxWaitMs);
-      const wait = paused > 0 ? paused : this.#pacer.waitMs(Date.now());
-      // Counted as sent at once: requests whose turns are decided in the same tick must not all
-      // take the same room.
-      if (wait <= 0) return this.#pacer.sent(Date.now());
-      await sleep(wait);
+    let throttled = false;
+    try {
+      // Loop: another request may extend the pause, or be sent first, while this one sleeps.
+      for (;;) {
+        const paused = this.#pausedUntil - Date.now();
+        if (paused > this.#maxWaitMs) throw new ThrottleWaitTooLongError(paused, this.#maxWaitMs);
+        const wait = paused > 0 ? paused : this.#pacer.waitMs(Date.now());
+        // Counted as sent at once: requests whose turns are decided in the same tick must not all
+        // take the same room.
+        if (wait <= 0) return this.#pacer.sent(Date.now());
+        if (!throttled) {
+          throttled = true;
+          this.#startThrottled();
+        }
+        await sleep(wait);
+      }
+    } finally {
+      if (throttled) this.#endThrottled();
     }
+  }
+
+  /** One more request is held back; the first one opens a stretch of throttled time. */
+  #startThrottled(): void {
+    if (this.#throttledRequests++ === 0) this.#throttledSince = Date.now();
+  }
+
+  /** One request is no longer held back; the last one closes the stretch. */
+  #endThrottled(): void {
+    if (--this.#throttledRequests === 0) this.#throttledMs += Date.now() - this.#throttledSince;
   }
 
   #backoffMs(attempt: number): number {

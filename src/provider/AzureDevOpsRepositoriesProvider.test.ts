@@ -99,7 +99,7 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     const context = setup();
     await context.provider.connect(context.connection);
     context.api.listingError = error;
-    await sync(context);
+    await expect(sync(context)).rejects.toThrow(error.message);
     expect(context.connection.applyMutation).not.toHaveBeenCalled();
     expect(context.logger.error).toHaveBeenCalledWith(expect.stringContaining(error.message));
   });
@@ -111,7 +111,7 @@ describe('AzureDevOpsRepositoriesProvider', () => {
     const context = setup();
     await context.provider.connect(context.connection);
     context.api.fileErrors.set(withFile.id, error);
-    await sync(context);
+    await expect(sync(context)).rejects.toThrow(error.message);
     expect(context.connection.applyMutation).not.toHaveBeenCalled();
     expect(context.logger.error).toHaveBeenCalledWith(expect.stringContaining(error.message));
   });
@@ -255,7 +255,7 @@ describe('AzureDevOpsRepositoriesProvider', () => {
       scheduler.abort(new Error('the task timed out'));
       return { kind: 'missing' };
     });
-    await context.taskRunner.runTask(scheduler.signal);
+    await expect(context.taskRunner.runTask(scheduler.signal)).rejects.toThrow('the task timed out');
     expect(context.connection.applyMutation).not.toHaveBeenCalled();
     expect(context.logger.error).toHaveBeenCalledWith(expect.stringContaining('the task timed out'));
   });
@@ -366,7 +366,7 @@ describe('AzureDevOpsRepositoriesProvider', () => {
       await new Promise(resolve => setTimeout(resolve, 40));
       return readFile(options);
     };
-    api.requestStats = () => ({ requests: 1_234, retries: 2, throttledMs: 2_500 });
+    Object.assign(api, { requestStats: () => ({ requests: 1_234, retries: 2, throttledMs: 2_500 }) });
     const logger = mockServices.logger.mock();
     logger.child.mockImplementation(() => logger);
     const taskRunner = new PersistingTaskRunner();

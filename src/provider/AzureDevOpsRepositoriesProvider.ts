@@ -18,6 +18,7 @@ import { readProfileConfigs } from '../config/readProfileConfigs';
 import { durationToMs } from '../config/resolveProfile';
 import type { ProfileConfig } from '../config/types';
 import { redact } from '../client/redact';
+import { SyncMetrics } from '../metrics/SyncMetrics';
 import { SERVICE_HOOK_TOPICS } from '../serviceHooks/repositoryEventFromServiceHook';
 import type { SyncStateStore } from '../state/SyncStateStore';
 import { mutationOfSync } from './mutationOfSync';
@@ -45,6 +46,8 @@ export interface AzureDevOpsRepositoriesProviderOptions {
   events?: EventsService;
   /** How often a long sync logs its progress; defaults to every 30 s. */
   progressIntervalMs?: number;
+  /** Where syncs and events are counted; defaults to instruments of the global OpenTelemetry meter provider. */
+  metrics?: SyncMetrics;
 }
 
 /** How a sync ended: `failed` with its reason in words, redacted (the catalog kept its entities). */
@@ -75,6 +78,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #state: ProfileSyncState;
   readonly #events?: EventsService;
   readonly #progressIntervalMs: number;
+  readonly #metrics: SyncMetrics;
   readonly #serviceHooks: ServiceHookHandler;
   /** Syncs and batches of service hook events, never two at once. */
   readonly #oneAtATime = new OneAtATime();
@@ -114,6 +118,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     this.#state = new ProfileSyncState({ profile: options.profile, store: options.store });
     this.#events = options.events;
     this.#progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+    this.#metrics = options.metrics ?? new SyncMetrics();
     this.#serviceHooks = new ServiceHookHandler({
       profile: this.#profile,
       state: this.#state,
@@ -123,6 +128,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
       logger: this.#logger,
       redacted: error => this.#redacted(error),
       now: this.#now,
+      metrics: this.#metrics,
     });
   }
 
@@ -261,14 +267,9 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
         logger,
       );
     }
-    logger.info(
-      syncSummaryLine(this.#profile, result.stats, {
-        mutation: mutation.type,
-        held: verdict.hold,
-        stateRows,
-        durationMs: Date.now() - started,
-      }),
-    );
+    const durationMs = Date.now() - started;
+    logger.info(syncSummaryLine(this.#profile, result.stats, { mutation: mutation.type, held: verdict.hold, stateRows, durationMs }));
+    this.#metrics.recordSync(this.#profile.id, { result: 'succeeded', durationMs, stats: result.stats });
     return { result: 'succeeded' };
   }
 
@@ -309,6 +310,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   async #failed(message: string, error: unknown, startedAt: number, logger: LoggerService): Promise<SyncOutcome> {
     const reason = this.#redacted(error);
     logger.error(`${message}: ${reason}`);
+    this.#metrics.recordSync(this.#profile.id, { result: 'failed', durationMs: Date.now() - startedAt });
     try {
       await this.#state.recordFailure({ startedAt, endedAt: Date.now(), error: reason });
     } catch (storeError) {

@@ -1,5 +1,7 @@
 import type { RepositoryEvent } from '../serviceHooks/repositoryEventFromServiceHook';
-import { mergeEvents, RepositoryEventQueue } from './RepositoryEventQueue';
+import { mergeEvents, RepositoryEventQueue, type QueuedEvent } from './RepositoryEventQueue';
+
+const PUSH = 'azureDevOps.git.push';
 
 function event(repositoryId: string, type: RepositoryEvent['type'] = 'push', pushedBranches?: string[]): RepositoryEvent {
   return { type, repositoryId, project: 'P', urls: [], ...(pushedBranches ? { pushedBranches } : {}) };
@@ -9,8 +11,8 @@ function event(repositoryId: string, type: RepositoryEvent['type'] = 'push', pus
 function heldHandler() {
   const batches: RepositoryEvent[][] = [];
   const releases: Array<() => void> = [];
-  const handle = (events: RepositoryEvent[]) => {
-    batches.push(events);
+  const handle = (batch: QueuedEvent[]) => {
+    batches.push(batch.map(({ event }) => event));
     return new Promise<void>(resolve => releases.push(resolve));
   };
   const releaseNext = async () => {
@@ -23,22 +25,37 @@ function heldHandler() {
 describe('RepositoryEventQueue', () => {
   it('hands a burst to the handler as one batch, one event per repository', async () => {
     const batches: RepositoryEvent[][] = [];
-    const queue = new RepositoryEventQueue({ handle: async events => void batches.push(events), onError: () => {}, maxBatch: 10 });
-    queue.add(event('a', 'push', ['main']));
-    queue.add(event('b'));
-    queue.add(event('a', 'push', ['feature']));
+    const queue = new RepositoryEventQueue({ handle: async batch => void batches.push(batch.map(({ event }) => event)), onError: () => {}, maxBatch: 10 });
+    queue.add(event('a', 'push', ['main']), PUSH);
+    queue.add(event('b'), PUSH);
+    queue.add(event('a', 'push', ['feature']), PUSH);
     await queue.idle();
     expect(batches).toEqual([[event('a', 'push', ['main', 'feature']), event('b')]]);
+  });
+
+  it('keeps the topic of every service hook merged into an event', async () => {
+    const batches: QueuedEvent[][] = [];
+    const queue = new RepositoryEventQueue({ handle: async batch => void batches.push(batch), onError: () => {}, maxBatch: 10 });
+    queue.add(event('a', 'renamed'), 'azureDevOps.git.repo.renamed');
+    queue.add(event('b'), PUSH);
+    queue.add(event('a', 'push', ['main']), PUSH);
+    await queue.idle();
+    expect(batches).toEqual([
+      [
+        { event: event('a', 'created'), topics: ['azureDevOps.git.repo.renamed', PUSH] },
+        { event: event('b'), topics: [PUSH] },
+      ],
+    ]);
   });
 
   it('queues what arrives while a batch is handled, coalesced, for the next batch', async () => {
     const { batches, handle, releaseNext } = heldHandler();
     const queue = new RepositoryEventQueue({ handle, onError: () => {}, maxBatch: 10 });
-    queue.add(event('a'));
+    queue.add(event('a'), PUSH);
     await new Promise(resolve => setImmediate(resolve));
-    queue.add(event('a'));
-    queue.add(event('a'));
-    queue.add(event('b'));
+    queue.add(event('a'), PUSH);
+    queue.add(event('a'), PUSH);
+    queue.add(event('b'), PUSH);
     await releaseNext();
     await releaseNext();
     await queue.idle();
@@ -48,11 +65,11 @@ describe('RepositoryEventQueue', () => {
   it('splits a long queue into batches of at most maxBatch, in arrival order', async () => {
     const batches: string[][] = [];
     const queue = new RepositoryEventQueue({
-      handle: async events => void batches.push(events.map(({ repositoryId }) => repositoryId)),
+      handle: async batch => void batches.push(batch.map(({ event }) => event.repositoryId)),
       onError: () => {},
       maxBatch: 2,
     });
-    for (const id of ['a', 'b', 'c', 'd', 'e']) queue.add(event(id));
+    for (const id of ['a', 'b', 'c', 'd', 'e']) queue.add(event(id), PUSH);
     await queue.idle();
     expect(batches).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
   });
@@ -61,15 +78,15 @@ describe('RepositoryEventQueue', () => {
     const errors: unknown[] = [];
     const handled: string[] = [];
     const queue = new RepositoryEventQueue({
-      handle: async events => {
-        if (events[0].repositoryId === 'a') throw new Error('catalog down');
-        handled.push(events[0].repositoryId);
+      handle: async ([{ event }]) => {
+        if (event.repositoryId === 'a') throw new Error('catalog down');
+        handled.push(event.repositoryId);
       },
       onError: error => errors.push(error),
       maxBatch: 1,
     });
-    queue.add(event('a'));
-    queue.add(event('b'));
+    queue.add(event('a'), PUSH);
+    queue.add(event('b'), PUSH);
     await queue.idle();
     expect(errors).toEqual([new Error('catalog down')]);
     expect(handled).toEqual(['b']);
@@ -78,12 +95,12 @@ describe('RepositoryEventQueue', () => {
   it('after stop, drops what is pending, waits for the batch in hand and takes nothing more', async () => {
     const { batches, handle, releaseNext } = heldHandler();
     const queue = new RepositoryEventQueue({ handle, onError: () => {}, maxBatch: 1 });
-    queue.add(event('a'));
-    queue.add(event('b'));
+    queue.add(event('a'), PUSH);
+    queue.add(event('b'), PUSH);
     await new Promise(resolve => setImmediate(resolve));
     let stopped = false;
     const stopping = queue.stop().then(() => (stopped = true));
-    queue.add(event('c'));
+    queue.add(event('c'), PUSH);
     await new Promise(resolve => setImmediate(resolve));
     expect(stopped).toBe(false);
     await releaseNext();

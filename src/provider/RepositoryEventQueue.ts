@@ -1,16 +1,25 @@
 import type { RepositoryEvent } from '../serviceHooks/repositoryEventFromServiceHook';
 
 /**
+ * A pending event and the topics of the service hooks it stands for, one per hook merged into it,
+ * in arrival order: what became of the event became of each of them.
+ */
+export interface QueuedEvent {
+  event: RepositoryEvent;
+  topics: string[];
+}
+
+/**
  * Events waiting to be handled, at most one per repository, handed out in batches one batch at a
  * time. A burst of pushes to one repository becomes one event (the branches of all of them); a
  * deletion replaces whatever was pending, and any other mix becomes `created`: read the
  * repository and its file again, which answers every question the mix could ask.
  */
 export class RepositoryEventQueue {
-  readonly #handle: (events: RepositoryEvent[]) => Promise<void>;
+  readonly #handle: (batch: QueuedEvent[]) => Promise<void>;
   readonly #onError: (error: unknown) => void;
   readonly #maxBatch: number;
-  readonly #pending = new Map<string, RepositoryEvent>();
+  readonly #pending = new Map<string, QueuedEvent>();
   #draining?: Promise<void>;
   #stopped = false;
 
@@ -19,7 +28,7 @@ export class RepositoryEventQueue {
    * @param onError - Told of a batch whose handler threw; the queue goes on.
    */
   constructor(options: {
-    handle: (events: RepositoryEvent[]) => Promise<void>;
+    handle: (batch: QueuedEvent[]) => Promise<void>;
     onError: (error: unknown) => void;
     maxBatch: number;
   }) {
@@ -28,11 +37,17 @@ export class RepositoryEventQueue {
     this.#maxBatch = options.maxBatch;
   }
 
-  /** Queues an event, merged with any pending one of the same repository, and starts draining. */
-  add(event: RepositoryEvent): void {
+  /**
+   * Queues an event, merged with any pending one of the same repository, and starts draining.
+   * `topic` is the topic of the service hook it came with.
+   */
+  add(event: RepositoryEvent, topic: string): void {
     if (this.#stopped) return;
     const pending = this.#pending.get(event.repositoryId);
-    this.#pending.set(event.repositoryId, pending ? mergeEvents(pending, event) : event);
+    this.#pending.set(
+      event.repositoryId,
+      pending ? { event: mergeEvents(pending.event, event), topics: [...pending.topics, topic] } : { event, topics: [topic] },
+    );
     this.#draining ??= this.#drain().finally(() => {
       this.#draining = undefined;
     });
@@ -55,7 +70,7 @@ export class RepositoryEventQueue {
     await Promise.resolve();
     while (this.#pending.size > 0) {
       const batch = [...this.#pending.values()].slice(0, this.#maxBatch);
-      for (const event of batch) this.#pending.delete(event.repositoryId);
+      for (const { event } of batch) this.#pending.delete(event.repositoryId);
       try {
         await this.#handle(batch);
       } catch (error) {

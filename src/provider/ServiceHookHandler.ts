@@ -2,14 +2,21 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import type { EventParams } from '@backstage/plugin-events-node';
+import type { RequestStats } from '../client/AzureDevOpsApi';
 import type { AzureDevOpsApiFactory } from '../client/createAzureDevOpsApiFactory';
 import type { ProfileConfig } from '../config/types';
+import { SyncMetrics, type EventResult } from '../metrics/SyncMetrics';
 import { eventBelongsToProfile } from '../serviceHooks/eventBelongsToProfile';
-import { repositoryEventFromServiceHook, type RepositoryEvent } from '../serviceHooks/repositoryEventFromServiceHook';
+import {
+  repositoryEventFromServiceHook,
+  SERVICE_HOOK_TOPICS,
+  type RepositoryEvent,
+} from '../serviceHooks/repositoryEventFromServiceHook';
 import type { OneAtATime } from './OneAtATime';
 import type { ProfileSyncState } from './ProfileSyncState';
-import { readRepositoryEvents } from './readRepositoryEvents';
-import { RepositoryEventQueue } from './RepositoryEventQueue';
+import { readRepositoryEvents, type EventOutcome, type RepositoryEventsResult } from './readRepositoryEvents';
+import { RepositoryEventQueue, type QueuedEvent } from './RepositoryEventQueue';
+import { requestStatsText } from './requestStatsText';
 
 /** Events handled in one batch at most: one delta mutation and one state write each. */
 const MAX_EVENT_BATCH = 50;
@@ -27,6 +34,11 @@ export interface ServiceHookHandlerOptions {
   /** Masks the profile's secrets in an error's text. */
   redacted: (error: unknown) => string;
   now: () => number;
+  /**
+   * Where the events taken and the requests of their batches are counted; the provider passes
+   * its own. Defaults to one of the global meter provider.
+   */
+  metrics?: SyncMetrics;
 }
 
 /**
@@ -37,13 +49,15 @@ export interface ServiceHookHandlerOptions {
  */
 export class ServiceHookHandler {
   readonly #options: ServiceHookHandlerOptions;
+  readonly #metrics: SyncMetrics;
   readonly #queue: RepositoryEventQueue;
   #connection?: EntityProviderConnection;
 
   constructor(options: ServiceHookHandlerOptions) {
     this.#options = options;
+    this.#metrics = options.metrics ?? new SyncMetrics();
     this.#queue = new RepositoryEventQueue({
-      handle: events => options.oneAtATime.run(() => this.#apply(events)),
+      handle: batch => this.#handle(batch),
       onError: error =>
         options.logger.error(
           `Profile ${options.profile.id}: applying service hook events failed; the next scheduled sync repairs what they missed: ${options.redacted(error)}`,
@@ -59,7 +73,8 @@ export class ServiceHookHandler {
 
   /**
    * Queues an event when it is about a repository of the profile's organization, else ignores
-   * it with one debug line. Returns at once and never throws.
+   * it with one debug line. Returns at once and never throws. Every event taken is counted once,
+   * as ignored here or with what its batch made of it.
    */
   take(params: EventParams): void {
     const { profile, logger } = this.#options;
@@ -71,8 +86,10 @@ export class ServiceHookHandler {
     } else if (!this.#connection) {
       logger.debug(`Profile ${profile.id}: ignored a service hook on ${params.topic}: not connected to the catalog yet`);
     } else {
-      this.#queue.add(event);
+      this.#queue.add(event, params.topic);
+      return;
     }
+    this.#recordEvent(params.topic, 'ignored');
   }
 
   /** Resolves once every queued event is applied (or failed). */
@@ -85,34 +102,61 @@ export class ServiceHookHandler {
     return this.#queue.stop();
   }
 
-  /** Throws when the state, the catalog or the store fails: the queue logs it. */
-  async #apply(events: RepositoryEvent[]): Promise<void> {
+  /**
+   * Applies one batch, never beside a sync, and counts each service hook it stands for: with what
+   * its event came to, or as failed when the batch threw (the queue logs that).
+   */
+  async #handle(batch: QueuedEvent[]): Promise<void> {
+    let outcomes: EventOutcome[] | undefined;
+    try {
+      outcomes = await this.#options.oneAtATime.run(() => this.#apply(batch.map(({ event }) => event)));
+    } finally {
+      for (const [index, { topics }] of batch.entries()) {
+        const result = outcomes ? eventResultOf(outcomes[index]) : 'failed';
+        for (const topic of topics) this.#recordEvent(topic, result);
+      }
+    }
+  }
+
+  /**
+   * What each event came to, in order. Throws when the state, the catalog or the store fails: the
+   * queue logs it.
+   */
+  async #apply(events: RepositoryEvent[]): Promise<EventOutcome[]> {
     const connection = this.#connection;
-    if (!connection) return;
+    if (!connection) return events.map(() => 'ignored');
     const { profile, state, locationKey, logger } = this.#options;
     const started = Date.now();
     await state.load();
     const api = await this.#options.createApi(profile);
     api.requestStats?.();
-    const result = await readRepositoryEvents({
-      events,
-      api,
-      profile,
-      knownRepositories: state.knownRepositories,
-      locationKey,
-      logger,
-      now: this.#options.now(),
-    });
-    if (result.entities.length > 0 || result.removed.length > 0) {
-      await connection.applyMutation({
-        type: 'delta',
-        added: result.entities,
-        removed: result.removed.map(entityRef => ({ entityRef, locationKey })),
+    let requests: RequestStats | undefined;
+    let result: RepositoryEventsResult;
+    let rows: { written: number; deleted: number } | undefined;
+    try {
+      result = await readRepositoryEvents({
+        events,
+        api,
+        profile,
+        knownRepositories: state.knownRepositories,
+        locationKey,
+        logger,
+        now: this.#options.now(),
       });
-      state.removalGuard.applied('delta', result.entities.map(({ entity }) => stringifyEntityRef(entity)), result.removed);
+      if (result.entities.length > 0 || result.removed.length > 0) {
+        await connection.applyMutation({
+          type: 'delta',
+          added: result.entities,
+          removed: result.removed.map(entityRef => ({ entityRef, locationKey })),
+        });
+        state.removalGuard.applied('delta', result.entities.map(({ entity }) => stringifyEntityRef(entity)), result.removed);
+      }
+      rows = await state.saveRepositories();
+    } finally {
+      // Also when the batch failed: its requests were sent all the same.
+      requests = api.requestStats?.();
+      if (requests) this.#metrics.recordRequests(profile.id, 'events', requests);
     }
-    const rows = await state.saveRepositories();
-    const requests = api.requestStats?.();
     const counts = Object.entries(result.counts)
       .filter(([, count]) => count > 0)
       .map(([outcome, count]) => `${count} ${outcome}`)
@@ -120,9 +164,36 @@ export class ServiceHookHandler {
     logger.info(
       `Applied ${events.length} service hook events of profile ${profile.profileName} (organization ${profile.organization}): ${counts}, ` +
         `${result.entities.length} entities upserted, ${result.removed.length} removed, ` +
-        `${requests ? `${requests.requests} requests, ${requests.retries} retries, ` : ''}` +
+        requestStatsText(requests) +
         `${rows ? `${rows.written} state rows written, ${rows.deleted} deleted, ` : ''}` +
         `${Date.now() - started} ms`,
     );
+    return result.outcomes;
+  }
+
+  #recordEvent(topic: string, result: EventResult): void {
+    this.#metrics.recordEvent(this.#options.profile.id, { topic: eventTypeOf(topic), result });
+  }
+}
+
+/**
+ * A topic as the `topic` attribute of the metrics: the Azure DevOps event type (`git.push`) of the
+ * topics subscribed to, `other` for any other, so that whatever is published cannot add series.
+ */
+function eventTypeOf(topic: string): string {
+  return SERVICE_HOOK_TOPICS.includes(topic) ? topic.slice(topic.indexOf('.') + 1) : 'other';
+}
+
+/** Removed is applied to the catalog too; unchanged asked for nothing, like an ignored event. */
+function eventResultOf(outcome: EventOutcome): EventResult {
+  switch (outcome) {
+    case 'applied':
+    case 'removed':
+      return 'applied';
+    case 'ignored':
+    case 'unchanged':
+      return 'ignored';
+    case 'failed':
+      return 'failed';
   }
 }

@@ -1,4 +1,4 @@
-import type { RequestCounts } from './readRepositoryEntities';
+import type { RequestStats } from '../client/AzureDevOpsApi';
 
 /** What a sync is doing, in the order it does it. */
 export type SyncPhase = 'listing repositories' | 'reading catalog files' | 'reading commits' | 'building entities';
@@ -12,7 +12,7 @@ export class SyncProgress {
   done = 0;
   total = 0;
   /** The sync's requests so far, once its client exists. */
-  requests?: () => RequestCounts | undefined;
+  requests?: () => RequestStats | undefined;
 
   startPhase(phase: SyncPhase, total: number): void {
     this.phase = phase;

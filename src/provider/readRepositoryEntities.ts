@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { DeferredEntity } from '@backstage/plugin-catalog-node';
-import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import type { AzureDevOpsRepository, RequestStats } from '../client/AzureDevOpsApi';
 import type { AzureDevOpsApiFactory } from '../client/createAzureDevOpsApiFactory';
 import type { ProfileConfig } from '../config/types';
 import { discoverRepositories } from '../discovery/discoverRepositories';
@@ -40,14 +40,7 @@ export interface SyncStats {
   withContext: number;
   /** Repositories whose file was not read again, because nothing was pushed to them. */
   unchanged: number;
-  requests?: RequestCounts;
-}
-
-/** Requests one sync (or one batch of events) sent, the retries among them, and the time spent throttled. */
-export interface RequestCounts {
-  requests: number;
-  retries: number;
-  throttledMs?: number;
+  requests?: RequestStats;
 }
 
 /** Options of {@link readRepositoryEntities}: the profile, what outlives one sync, and the run's own. */

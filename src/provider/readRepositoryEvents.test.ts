@@ -112,6 +112,18 @@ describe('readRepositoryEvents', () => {
     expect(result.counts).toMatchObject({ removed: 1, ignored: 1 });
   });
 
+  it('tells what each event came to, in the order of the events', async () => {
+    const { api, handle } = await setup();
+    api.push(API.id, OWNER_B);
+    api.repositoryErrors.set(WEB.id, new AzureDevOpsError({ kind: 'serverError', message: 'Azure DevOps answered 503' }));
+    const result = await handle(
+      event('deleted', 'bbbbbbbb-0000-0000-0000-000000000009'),
+      event('push', API.id, { pushedBranches: ['main'] }),
+      event('push', WEB.id, { pushedBranches: ['main'] }),
+    );
+    expect(result.outcomes).toEqual(['ignored', 'applied', 'failed']);
+  });
+
   it('moves a renamed repository to its new name without reading its unchanged file', async () => {
     const { api, handle, refs } = await setup();
     api.repositories[0].name = 'payments-service';

@@ -20,6 +20,8 @@ export interface RepositoryEventsResult {
   /** Refs no longer emitted: of deleted or now excluded repositories, renamed ones' old names, undeclared entities. */
   removed: string[];
   counts: Record<EventOutcome, number>;
+  /** What each event came to, in the order of the events. */
+  outcomes: EventOutcome[];
 }
 
 /** What one event came to. */
@@ -69,6 +71,11 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
     entities: [],
     removed: [],
     counts: { applied: 0, removed: 0, unchanged: 0, ignored: 0, failed: 0 },
+    outcomes: [],
+  };
+  const countOutcome = (index: number, outcome: EventOutcome) => {
+    result.counts[outcome]++;
+    result.outcomes[index] = outcome;
   };
   // Which repository each ref is emitted for: a file may not declare what another one holds.
   const holders = knownRepositories.entityRefHolders();
@@ -85,7 +92,7 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
     const where = describeEvent(profile, event);
     if (lookup.kind !== 'read') {
       if (lookup.kind === 'removed') remove(knownRepositories.knownId(event.repositoryId));
-      result.counts[lookup.kind]++;
+      countOutcome(index, lookup.kind);
       const line = `${where}: ${lookup.kind}, ${lookup.reason}`;
       if (lookup.kind === 'failed') logger.warn(`${line}; the next scheduled sync reads it again`);
       else if (lookup.kind === 'removed') logger.info(line);
@@ -99,7 +106,7 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
     if (commits) knownRepositories.recordInsights(repository.id, { commits });
     if (fileOutcome === 'gone' || fileOutcome === 'unknown') {
       remove(repository.id);
-      result.counts.removed++;
+      countOutcome(index, 'removed');
       logger.info(`${where}: removed, the repository is gone`);
       continue;
     }
@@ -109,7 +116,7 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
     });
     if (!repositoryEntity) {
       remove(repository.id);
-      result.counts.removed++;
+      countOutcome(index, 'removed');
       continue;
     }
     const refs = [stringifyEntityRef(repositoryEntity)];
@@ -130,7 +137,7 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
     for (const ref of refs) holders.set(ref, repository.id);
     result.removed.push(...previousRefs.filter(ref => !refs.includes(ref)));
     knownRepositories.recordEntityRefs(repository.id, refs);
-    result.counts.applied++;
+    countOutcome(index, 'applied');
     logger.info(`${where}: applied${repositoryEntity.spec.applicationContext ? ', with application context' : ''}`);
   }
 

@@ -1,5 +1,6 @@
 import type { ProfileConfig } from '../config/types';
 import type { SyncStats } from './readRepositoryEntities';
+import { requestStatsText } from './requestStatsText';
 
 /** The one `info` line each applied sync logs: what it saw, emitted and cost. */
 export function syncSummaryLine(
@@ -13,7 +14,7 @@ export function syncSummaryLine(
     `Synced profile ${profile.profileName} (organization ${profile.organization}): ` +
     `${seen} repositories seen, ${emitted} emitted, ${skipped} skipped, ${failed} failed, ` +
     `${withContext} with application context, ${unchanged} files unchanged, ${applied.mutation} mutation${applied.held ? ' (removals held)' : ''}, ` +
-    `${requests ? `${requests.requests} requests, ${requests.retries} retries, ` : ''}` +
+    requestStatsText(requests) +
     `${stateRows ? `${stateRows.written} state rows written, ${stateRows.deleted} deleted, ` : ''}` +
     `${applied.durationMs} ms`
   );

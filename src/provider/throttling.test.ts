@@ -101,6 +101,8 @@ describe('a sync under throttling', () => {
     expect(throttle.throttled).toBeGreaterThanOrEqual(3);
     expect(statuses.filter(status => status === 429)).toHaveLength(throttle.throttled);
     expect(result.stats.requests?.retries).toBeGreaterThanOrEqual(throttle.throttled);
+    // Each Retry-After is 1 s: waited at least once, counted once however many requests waited.
+    expect(result.stats.requests?.throttledMs).toBeGreaterThanOrEqual(900);
     expect(throttle.earlyRequests).toBe(0);
   });
 
@@ -111,6 +113,8 @@ describe('a sync under throttling', () => {
 
     expect(result.entities).toHaveLength(REPOSITORIES);
     expect(result.stats.requests?.requests).toBeGreaterThan(40);
+    // Held back by the pacer instead, which counts as throttled time too.
+    expect(result.stats.requests?.throttledMs).toBeGreaterThan(0);
     expect(throttle).toEqual({ throttled: 0, delayed: 0, earlyRequests: 0 });
   });
 

@@ -47,9 +47,13 @@ describe.each(databases.eachSupportedId())('SyncStateStore on %s', databaseId =>
     expect(await knex.schema.hasTable(PROFILES_TABLE)).toBe(true);
     expect(await knex.schema.hasTable(REPOSITORIES_TABLE)).toBe(true);
     const applied = await knex(MIGRATIONS_TABLE).select('name');
-    expect(applied.map(row => row.name)).toEqual(['20261130000000_sync_state.js', '20261201000000_repository_insights.js']);
+    expect(applied.map(row => row.name)).toEqual([
+      '20261130000000_sync_state.js',
+      '20261201000000_repository_insights.js',
+      '20261202000000_profile_status.js',
+    ]);
     await SyncStateStore.create(knex);
-    expect(Number((await knex(MIGRATIONS_TABLE).count({ n: '*' }))[0].n)).toBe(2);
+    expect(Number((await knex(MIGRATIONS_TABLE).count({ n: '*' }))[0].n)).toBe(3);
   });
 
   it('has nothing for a profile that never synced', async () => {

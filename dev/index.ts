@@ -18,6 +18,8 @@ const SIMULATOR_PORT = 8081;
 /** The demo's webhook secret, as dev/app-config.demo.yaml sets it; never reuse it. */
 const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret';
 const BACKEND_URL = 'http://localhost:7007';
+/** The static token of app-config.yaml; never reuse it. */
+const DEMO_MONITORING_TOKEN = 'demo-monitoring-token-not-for-production';
 
 async function startSimulator(): Promise<AzureDevOpsSimulator> {
   const organizations = [loadOrganization(join(__dirname, 'simulator', 'demo-organization.yaml'))];
@@ -50,6 +52,10 @@ async function main() {
   backend.add(import('../src'));
   await backend.start();
   console.log(`Repositories: curl '${BACKEND_URL}/api/catalog/entities?filter=kind=Repository'`);
+  console.log(
+    `Profile status: curl -H 'Authorization: Bearer ${DEMO_MONITORING_TOKEN}' ${BACKEND_URL}/api/catalog/azure-devops-repositories/profiles\n` +
+      `Scheduled syncs: curl -H 'Authorization: Bearer ${DEMO_MONITORING_TOKEN}' ${BACKEND_URL}/api/catalog/.backstage/scheduler/v1/tasks`,
+  );
   if (simulator) {
     simulator.setServiceHooks({ url: `${BACKEND_URL}/api/events/http/azureDevOps`, secret: DEMO_WEBHOOK_SECRET });
     const target = simulator.url.endsWith(`:${SIMULATOR_PORT}`) ? '' : ` --simulator ${simulator.url}`;

@@ -5,7 +5,7 @@
  * (`azure-devops-node-api`, `typed-rest-client`) is imported only under `src/client/`.
  *
  * Layers, lowest first:
- *   -1 common ← 0 config ← 1 client ← 2 discovery, mapping, serviceHooks, state ← 3 provider, processor ← 4 module (module.ts, index.ts)
+ *   -1 common ← 0 config ← 1 client ← 2 discovery, mapping, serviceHooks, state, verify ← 3 provider, processor ← 4 module (module.ts, index.ts)
  *
  * Only relative specifiers are resolved (the tsconfig has no `paths`); package specifiers are checked
  * against the SDK list only. Test files (`*.test.ts`), `src/__testUtils__/` and `src/__fixtures__/`
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root: this file lives in `<root>/eslint/`. */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const LAYER_CHAIN = 'common ← config ← client ← discovery/mapping/serviceHooks/state ← provider/processor ← module';
+const LAYER_CHAIN = 'common ← config ← client ← discovery/mapping/serviceHooks/state/verify ← provider/processor ← module';
 
 /** Folders under `src/` and their rank; equal ranks are siblings that must not import each other. */
 const LAYER_FOLDERS = {
@@ -30,6 +30,8 @@ const LAYER_FOLDERS = {
   state: 2,
   /** Service hook payloads read into events, and matched to a profile: pure. */
   serviceHooks: 2,
+  /** The token check: a few requests through the client's port, beside the sync rather than in it. */
+  verify: 2,
   provider: 3,
   processor: 3,
 };

@@ -1,4 +1,5 @@
 import { AzureDevOpsError } from '../client/AzureDevOpsError';
+import { messageOf } from './messageOf';
 import type { VerificationCheck, VerificationCheckName } from './ProfileVerification';
 
 /** What one check asked, in the words its detail uses. */
@@ -32,10 +33,10 @@ export function checkFromFailure(question: CheckQuestion, error: unknown): Verif
   const { name, required, scope } = question;
   const without = question.without ? `; ${question.without}` : '';
   if (scope !== undefined && isAccessDenied(error)) {
-    return { name, required, scope, status: 'missing', detail: `${scope} missing: ${question.asking} ${answered(error)}${without}` };
+    return { name, status: 'missing', required, scope, detail: `${scope} missing: ${question.asking} ${answered(error)}${without}` };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { name, required, ...(scope !== undefined ? { scope } : {}), status: 'failed', detail: `${message}${without}` };
+  const message = messageOf(error);
+  return { name, status: 'failed', required, ...(scope !== undefined ? { scope } : {}), detail: `${message}${without}` };
 }
 
 /** Whether the answer denied access rather than failed. */

@@ -2,7 +2,8 @@ import type { ProfileConfig } from '../config/types';
 import { CHECK_LABELS, type ProfileVerification } from './ProfileVerification';
 
 const STATUS_WIDTH = 'skipped'.length + 2;
-const LABEL_WIDTH = Math.max(...Object.values(CHECK_LABELS).map(label => label.length)) + 2;
+/** The longest label, its optional marker and two spaces. */
+const LABEL_WIDTH = Math.max(...Object.values(CHECK_LABELS).map(label => label.length)) + 3;
 
 /**
  * The command's human output for one profile: a heading naming the profile and where it was

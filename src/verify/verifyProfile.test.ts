@@ -105,7 +105,7 @@ describe('verifyProfile against the simulator', () => {
         },
         { name: 'languages', status: 'ok', required: false, scope: 'Analytics (read)', detail: 'the language metrics of project Platform answered' },
       ],
-      token: { expired: false, detail: expect.stringMatching(/^accepted; its expiry date cannot be known: Azure DevOps tells it only to its PAT lifecycle API/) },
+      token: { expired: false, detail: expect.stringMatching(/^accepted; its expiry date cannot be known here: Azure DevOps tells it only to its PAT lifecycle API/) },
     });
     expect(verificationSummaryLine(verification)).toBe(
       'Token check of profile demo: ok (connection, projects, repositories, file, project analysis, languages)',

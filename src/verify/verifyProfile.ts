@@ -225,9 +225,10 @@ class ProfileProbe {
         case 'repositoryMissing':
           // TF401019 for a repository the listing just named: not for this token.
           this.#set({
-            ...asked,
-            scope: SCOPES.code,
+            name: 'file',
             status: 'missing',
+            required: asked.required,
+            scope: SCOPES.code,
             detail: `${SCOPES.code} missing: ${asked.asking} answered 404 GitRepositoryNotFoundException, though the listing names the repository`,
           });
           return;
@@ -302,13 +303,13 @@ class ProfileProbe {
     const unknowable = this.#profile.broker
       ? 'the broker adds the token inside your network, so its expiry cannot be known here'
       : this.#profile.token
-        ? 'its expiry date cannot be known: Azure DevOps tells it only to its PAT lifecycle API, which takes a Microsoft Entra token, not the PAT itself, and otherwise says so only once the token has expired'
+        ? 'its expiry date cannot be known here: Azure DevOps tells it only to its PAT lifecycle API, which takes a Microsoft Entra token, not the PAT'
         : 'the credentials come from integrations.azure and are fetched anew for every sync; their expiry cannot be known here';
     if (this.#tokenAccepted) return { expired: false, detail: `accepted; ${unknowable}` };
     if (isAccessDenied(this.#connectionError)) {
       return { detail: 'refused without a reason: the token may be revoked, expired or unknown (Azure DevOps says "expired" only for some tokens)' };
     }
-    return { detail: `not known: Azure DevOps could not be asked; ${unknowable}` };
+    return { detail: 'not known: Azure DevOps could not be asked' };
   }
 
   #broker(url: string): NonNullable<ProfileVerification['broker']> {
@@ -339,12 +340,12 @@ const SCOPE_OF: Record<VerificationCheckName, string | undefined> = {
 
 function ok(asked: CheckQuestion, detail: string): VerificationCheck {
   const { name, required, scope } = asked;
-  return { name, required, ...(scope !== undefined ? { scope } : {}), status: 'ok', detail };
+  return { name, status: 'ok', required, ...(scope !== undefined ? { scope } : {}), detail };
 }
 
 function skipped(name: VerificationCheckName, detail: string): VerificationCheck {
   const { required, scope } = question(name, '');
-  return { name, required, ...(scope !== undefined ? { scope } : {}), status: 'skipped', detail };
+  return { name, status: 'skipped', required, ...(scope !== undefined ? { scope } : {}), detail };
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {

@@ -16,7 +16,8 @@ const FULL = 'cli-full-scopes-pat-0001';
 const WITHOUT_CODE = 'cli-without-code-pat-0002';
 const REVOKED = 'cli-revoked-pat-0003';
 const BROKER = 'cli-broker-token-0004';
-const SECRETS = [FULL, WITHOUT_CODE, REVOKED, BROKER];
+const WITHOUT_ANALYTICS = 'cli-without-analytics-pat-0005';
+const SECRETS = [FULL, WITHOUT_CODE, REVOKED, BROKER, WITHOUT_ANALYTICS];
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
 let simulator: AzureDevOpsSimulator;
@@ -26,9 +27,9 @@ let directory: string;
 beforeAll(async () => {
   simulator = await AzureDevOpsSimulator.start({
     organizations: [loadOrganization(DEMO_ORGANIZATION_FIXTURE)],
-    tokens: [FULL, WITHOUT_CODE],
+    tokens: [FULL, WITHOUT_CODE, WITHOUT_ANALYTICS],
     brokerTokens: [BROKER],
-    tokenScopes: { [WITHOUT_CODE]: ['vso.project', 'vso.analytics'] },
+    tokenScopes: { [WITHOUT_CODE]: ['vso.project', 'vso.analytics'], [WITHOUT_ANALYTICS]: ['vso.code', 'vso.project'] },
   });
   closedUrl = await closedLoopbackUrl();
   directory = await mkdtemp(path.join(tmpdir(), 'verify-cli-'));
@@ -103,6 +104,15 @@ describe('azure-devops-repositories-verify', () => {
     expect(stdout).toContain('  skipped  file               not tried: no repository could be listed\n');
     expect(stdout).toContain('  result                      FAILED: a required check did not pass (* optional)\n');
     expect(stdout).toMatch(/Token check: 1 profile checked, a required check did not pass for demo\.\n$/);
+  });
+
+  it('exits 0 for a token missing Analytics (read): what it grants is optional', async () => {
+    const file = await configFile('without-analytics.yaml', { demo: { token: WITHOUT_ANALYTICS } });
+    const { code, stdout } = await run(['--config', file]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('  missing  project analysis*  Analytics (read) missing: listing the repository activity of project Platform answered 401;');
+    expect(stdout).toContain('  missing  languages*         Analytics (read) missing: reading the language metrics of project Platform answered 401;');
+    expect(stdout).toContain('  result                      ok: every required check passed (* optional)\n');
   });
 
   it('exits 1 for a revoked token: the connection fails, nothing else is tried', async () => {

@@ -119,8 +119,8 @@ class ProfileProbe {
     } catch (error) {
       if (error instanceof AzureDevOpsError && error.kind === 'blocked') {
         // The broker answered, with its token known and its client connected; only this request is
-        // outside its rules, and the module never sends it. The next checks try the token itself.
-        this.#set(ok(asked, `the broker answered, but its accept rules leave out connectionData, so who the token is stays unknown (add GET /:org/_apis/connectionData to see it here); the checks below show what the token may do`));
+        // outside its rules, which syncs never need. The next checks try the token itself.
+        this.#set(ok(asked, 'the broker answered, but its accept rules leave out connectionData, so who the token is stays unknown (add GET /:org/_apis/connectionData to see it here); the checks below show what the token may do'));
         return true;
       }
       // Without a scope to miss, a refused connection is a failed one (see checkFromFailure).

@@ -5,7 +5,7 @@
  * (`azure-devops-node-api`, `typed-rest-client`) is imported only under `src/client/`.
  *
  * Layers, lowest first:
- *   -1 common ← 0 config ← 1 client ← 2 discovery, mapping, metrics, serviceHooks, state ← 3 provider, processor, status ← 4 module (module.ts, index.ts)
+ *   -1 common ← 0 config ← 1 client ← 2 discovery, mapping, metrics, serviceHooks, state, verify ← 3 provider, processor, status ← 4 module (module.ts, index.ts)
  *
  * Only relative specifiers are resolved (the tsconfig has no `paths`); package specifiers are checked
  * against the SDK list only. Test files (`*.test.ts`), `src/__testUtils__/` and `src/__fixtures__/`
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root: this file lives in `<root>/eslint/`. */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const LAYER_CHAIN = 'common ← config ← client ← discovery/mapping/metrics/serviceHooks/state ← provider/processor/status ← module';
+const LAYER_CHAIN = 'common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module';
 
 /** Folders under `src/` and their rank; equal ranks are siblings that must not import each other. */
 const LAYER_FOLDERS = {
@@ -32,6 +32,8 @@ const LAYER_FOLDERS = {
   serviceHooks: 2,
   /** The OpenTelemetry instruments; fed counts by the provider, knows nothing of entities. */
   metrics: 2,
+  /** The token check: a few requests through the client's port, beside the sync rather than in it. */
+  verify: 2,
   provider: 3,
   processor: 3,
   /** The status route: reads the state store and the scheduler, for the module to mount. */

@@ -24,14 +24,14 @@ const FORMS = {
 type Case = { file: string; specifier: string; form?: keyof typeof FORMS; expected: string | undefined };
 
 const UPWARD_TO_MODULE =
-  'src/client must not import src/module.ts (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state ← provider/processor/status ← module); move the code to the lower layer or pass it in';
+  'src/client must not import src/module.ts (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module); move the code to the lower layer or pass it in';
 
 const CASES: Case[] = [
   {
     file: 'src/config/planted.ts',
     specifier: '../provider/AzureDevOpsRepositoriesProvider',
     expected:
-      'src/config must not import src/provider (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state ← provider/processor/status ← module); move the code to the lower layer or pass it in',
+      'src/config must not import src/provider (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module); move the code to the lower layer or pass it in',
   },
   {
     file: 'src/mapping/planted.ts',
@@ -43,7 +43,7 @@ const CASES: Case[] = [
     file: 'src/mapping/planted.ts',
     specifier: '../discovery/repositoryExclusionReason',
     expected:
-      'src/mapping must not import src/discovery: they are siblings in one layer (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state ← provider/processor/status ← module); move the shared code to a lower layer or pass it in',
+      'src/mapping must not import src/discovery: they are siblings in one layer (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module); move the shared code to a lower layer or pass it in',
   },
   { file: 'src/provider/planted.ts', specifier: '../client/AzureDevOpsApi', expected: undefined },
   { file: 'src/provider/planted.ts', specifier: '../serviceHooks/eventBelongsToProfile', expected: undefined },
@@ -51,35 +51,49 @@ const CASES: Case[] = [
     file: 'src/serviceHooks/planted.ts',
     specifier: '../discovery/repositoryExclusionReason',
     expected:
-      'src/serviceHooks must not import src/discovery: they are siblings in one layer (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state ← provider/processor/status ← module); move the shared code to a lower layer or pass it in',
+      'src/serviceHooks must not import src/discovery: they are siblings in one layer (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module); move the shared code to a lower layer or pass it in',
   },
   {
     file: 'src/metrics/planted.ts',
     specifier: '../provider/readRepositoryEntities',
     expected:
-      'src/metrics must not import src/provider (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state ← provider/processor/status ← module); move the code to the lower layer or pass it in',
+      'src/metrics must not import src/provider (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module); move the code to the lower layer or pass it in',
   },
   {
     file: 'src/metrics/planted.ts',
     specifier: '../serviceHooks/repositoryEventFromServiceHook',
     expected:
-      'src/metrics must not import src/serviceHooks: they are siblings in one layer (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state ← provider/processor/status ← module); move the shared code to a lower layer or pass it in',
+      'src/metrics must not import src/serviceHooks: they are siblings in one layer (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module); move the shared code to a lower layer or pass it in',
   },
   { file: 'src/metrics/planted.ts', specifier: '../client/AzureDevOpsApi', expected: undefined },
   { file: 'src/provider/planted.ts', specifier: '../metrics/SyncMetrics', expected: undefined },
   { file: 'src/config/planted.ts', specifier: '../common/isRecord', expected: undefined },
+  { file: 'src/verify/planted.ts', specifier: '../client/AzureDevOpsApi', expected: undefined },
+  { file: 'src/module.ts', specifier: './verify/verifyProfile', expected: undefined },
+  {
+    file: 'src/verify/planted.ts',
+    specifier: '../discovery/repositoryExclusionReason',
+    expected:
+      'src/verify must not import src/discovery: they are siblings in one layer (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module); move the shared code to a lower layer or pass it in',
+  },
+  {
+    file: 'src/verify/planted.ts',
+    specifier: '../provider/AzureDevOpsRepositoriesProvider',
+    expected:
+      'src/verify must not import src/provider (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module); move the code to the lower layer or pass it in',
+  },
   { file: 'src/provider/planted.ts', specifier: '../state/SyncStateStore', expected: undefined },
   {
     file: 'src/state/planted.ts',
     specifier: '../provider/KnownRepositories',
     expected:
-      'src/state must not import src/provider (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state ← provider/processor/status ← module); move the code to the lower layer or pass it in',
+      'src/state must not import src/provider (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module); move the code to the lower layer or pass it in',
   },
   {
     file: 'src/common/planted.ts',
     specifier: '../config/types',
     expected:
-      'src/common must not import src/config (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state ← provider/processor/status ← module); move the code to the lower layer or pass it in',
+      'src/common must not import src/config (layers: common ← config ← client ← discovery/mapping/metrics/serviceHooks/state/verify ← provider/processor/status ← module); move the code to the lower layer or pass it in',
   },
   { file: 'src/provider/planted.test.ts', specifier: '../__testUtils__/builders', expected: undefined },
   {

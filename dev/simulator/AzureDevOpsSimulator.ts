@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import {
   brokerCarriesCredentialsReply,
+  emptyUnauthorizedReply,
   expiredTokenReply,
   identityForBroker,
   identityForPat,
@@ -42,6 +43,7 @@ import type { ServiceHookDelivery } from './serviceHooks/ServiceHookSender';
 import type { AzureDevOpsSimulatorOptions } from './simulatorOptions';
 import { SimulatorStateError } from './SimulatorStateError';
 import { ThrottleBudget, type ThrottleOptions, type ThrottleStats } from './ThrottleBudget';
+import { tokenMayCall } from './tokenScopes';
 
 export type { AzureDevOpsSimulatorOptions } from './simulatorOptions';
 export type { RecordedRequest } from './RequestLog';
@@ -89,6 +91,7 @@ export class AzureDevOpsSimulator {
   readonly #deployment: DeploymentSettings;
   #tokens: Set<string>;
   #expiredTokens: Set<string>;
+  #tokenScopes: Record<string, string[]> | undefined;
   #brokerTokens: Set<string>;
   #brokerAcceptRules: BrokerAcceptRule[] | undefined;
   #latencyMs: number;
@@ -105,6 +108,7 @@ export class AzureDevOpsSimulator {
     this.#changes = new OrganizationChanges({ store: this.#store, hooks: this.#hooks, clock: this.#clock });
     this.#tokens = new Set(options.tokens ?? ['sim-token']);
     this.#expiredTokens = new Set(options.expiredTokens ?? []);
+    this.#tokenScopes = options.tokenScopes && structuredClone(options.tokenScopes);
     this.#brokerTokens = new Set(options.brokerTokens ?? []);
     this.#brokerAcceptRules = options.brokerAcceptRules;
     this.#latencyMs = options.latencyMs ?? 0;
@@ -263,6 +267,14 @@ export class AzureDevOpsSimulator {
   /** Replaces the expired PATs (or broker tokens), e.g. to let one expire while a client holds it. */
   setExpiredTokens(tokens: string[]): void {
     this.#expiredTokens = new Set(tokens);
+  }
+
+  /**
+   * Replaces the scopes of PATs (or broker tokens), e.g. to take one away while a client holds the
+   * token; `undefined` gives every token every scope. See {@link AzureDevOpsSimulatorOptions.tokenScopes}.
+   */
+  setTokenScopes(tokenScopes: Record<string, string[]> | undefined): void {
+    this.#tokenScopes = tokenScopes && structuredClone(tokenScopes);
   }
 
   setBrokerTokens(tokens: string[]): void {
@@ -429,6 +441,16 @@ export class AzureDevOpsSimulator {
     const credential = broker ?? this.#admitPat(authorization);
     if (!credential.ok) return answer(credential.reply);
     const identity = credential.value;
+    // Admitted by now, so the token is either the broker's or the PAT of the Authorization header.
+    const token = target.brokerToken ?? patFromAuthorization(authorization) ?? '';
+    if (!tokenMayCall(this.#tokenScopes, token, target.route)) {
+      // A token short of the route's scope. Recorded as byte-identical to a revoked or expired
+      // token's answer (401, a Basic challenge, no content type, an empty body: cjohnstoniv/wardyn
+      // test/adofake/faults.go); the reference also names 404 TF401019/TF200016 and empty lists
+      // for some routes. Which route answers which is unverified: the simulator answers the 401
+      // everywhere, before the route looks anything up.
+      return answer(emptyUnauthorizedReply());
+    }
 
     const admission = this.#throttle?.admit(identity.key, arrivedAt);
     if (admission && !admission.allowed) return answer(admission.reply);

@@ -52,3 +52,4 @@ export type {
 export type { ServiceHookDelivery } from './serviceHooks/ServiceHookSender';
 export { SimulatorStateError } from './SimulatorStateError';
 export type { ThrottleOptions, ThrottleStats } from './ThrottleBudget';
+export { scopeOfRoute, type TokenScope } from './tokenScopes';

@@ -14,6 +14,10 @@ const USAGE = `Usage: npm run simulator -- [options]
   --seed <n>          seed of the synthetic organization (default 1)
   --org <name>        organization name (default: the fixture's, or "synthetic")
   --token <pat>       accepted PAT, repeatable (default sim-token)
+  --token-scopes <pat>=<scopes>
+                      the only scopes of one PAT, comma-separated, repeatable: vso.code
+                      (Code), vso.project (Project and Team), vso.analytics (Analytics);
+                      a PAT not named has every scope. E.g. sim-token=vso.project,vso.analytics
   --latency <ms>      added to every answer (default 0)
   --hook-url <url>    send service hooks of the changes made through /_simulator (and
                       npm run simulator:event) to this URL, e.g.
@@ -21,6 +25,22 @@ const USAGE = `Usage: npm run simulator -- [options]
   --hook-secret <s>   sent as the x-ado-webhook-secret header
   --hook-details <d>  resource details to send: all (default) or minimal
 `;
+
+/** `pat=vso.code,vso.project` options into the simulator's `tokenScopes`. */
+function readTokenScopes(values: string[] | undefined): Record<string, string[]> | undefined {
+  if (!values) return undefined;
+  const scopes: Record<string, string[]> = {};
+  for (const value of values) {
+    const separator = value.lastIndexOf('=');
+    if (separator <= 0) throw new Error(`--token-scopes expects <pat>=<scopes>, got "${value}"`);
+    scopes[value.slice(0, separator)] = value
+      .slice(separator + 1)
+      .split(',')
+      .map(scope => scope.trim())
+      .filter(scope => scope.length > 0);
+  }
+  return scopes;
+}
 
 function readNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -40,6 +60,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       org: { type: 'string' },
       token: { type: 'string', multiple: true },
+      'token-scopes': { type: 'string', multiple: true },
       latency: { type: 'string' },
       'hook-url': { type: 'string' },
       'hook-secret': { type: 'string' },
@@ -67,6 +88,7 @@ async function main(): Promise<void> {
   }
 
   const tokens = values.token ?? ['sim-token'];
+  const tokenScopes = readTokenScopes(values['token-scopes']);
   const resourceDetails = values['hook-details'] ?? 'all';
   if (resourceDetails !== 'all' && resourceDetails !== 'minimal') {
     throw new Error(`--hook-details expects all or minimal, got "${resourceDetails}"`);
@@ -76,6 +98,7 @@ async function main(): Promise<void> {
     organizations: [organization],
     port: readNumber(values.port, 'port', 8081),
     tokens,
+    tokenScopes,
     latencyMs: readNumber(values.latency, 'latency', 0),
     serviceHooks: hookUrl === undefined ? undefined : { url: hookUrl, secret: values['hook-secret'], resourceDetails },
   });
@@ -88,6 +111,7 @@ async function main(): Promise<void> {
         `(${summary.withCatalogFile} with catalog-info.yaml, ${summary.empty} empty, ` +
         `${summary.disabled} disabled, ${summary.forks} forks)`,
       `  accepted tokens: ${tokens.join(', ')}`,
+      ...Object.entries(tokenScopes ?? {}).map(([token, scopes]) => `  scopes of ${token}: ${scopes.join(', ') || 'none'}`),
       hookUrl === undefined
         ? '  service hooks: none (--hook-url to send them)'
         : `  service hooks: ${hookUrl} (${resourceDetails} resource details${values['hook-secret'] === undefined ? '' : ', with secret'})`,

@@ -17,6 +17,12 @@ export interface AzureDevOpsSimulatorOptions {
    * says; a broker token here stands for the PAT the broker adds having expired.
    */
   expiredTokens?: string[];
+  /**
+   * The scopes of some PATs (`vso.code`, `vso.project`, `vso.analytics`; see `./tokenScopes`): a
+   * request to a route outside them is answered 401 with an empty body. A token not listed has
+   * every scope; a broker token here stands for the PAT the broker adds.
+   */
+  tokenScopes?: Record<string, string[]>;
   /** Accepted tokens of `/broker/{brokerToken}/{organization}/…` URLs. */
   brokerTokens?: string[];
   /**

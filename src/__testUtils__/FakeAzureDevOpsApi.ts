@@ -1,10 +1,12 @@
 import type {
   AzureDevOpsApi,
   AzureDevOpsCommit,
+  AzureDevOpsConnection,
   AzureDevOpsProject,
   AzureDevOpsRepository,
   FileReadResult,
   ListCommitsOptions,
+  ProjectAnalysisMetrics,
   ProjectLanguages,
   ReadFileOptions,
   RepositoryListing,
@@ -52,15 +54,33 @@ export class FakeAzureDevOpsApi implements AzureDevOpsApi {
   /** Thrown by `getProjectLanguages` for these project ids while set. */
   readonly languageErrors = new Map<string, AzureDevOpsError>();
   readonly languageCalls: Array<{ project: string }> = [];
+  /** Who `getConnection` says the token is. */
+  connection: AzureDevOpsConnection = { userId: 'fake-user-id', userName: 'Fake User', deployment: 'hosted' };
+  /** Thrown by `getConnection` while set. */
+  connectionError?: AzureDevOpsError;
+  /** Thrown by `checkProjectAnalysis` for these metrics while set. */
+  readonly analysisErrors = new Map<ProjectAnalysisMetrics, AzureDevOpsError>();
 
   constructor(repositories: AzureDevOpsRepository[] = []) {
     this.repositories.push(...repositories);
   }
 
-  async listProjects(): Promise<AzureDevOpsProject[]> {
+  async listProjects(options: { limit?: number } = {}): Promise<AzureDevOpsProject[]> {
     if (this.listingError) throw this.listingError;
     const byId = new Map(this.repositories.map(repository => [repository.project.id, repository.project]));
-    return [...byId.values()];
+    return [...byId.values()].slice(0, options.limit);
+  }
+
+  async getConnection(): Promise<AzureDevOpsConnection> {
+    if (this.connectionError) throw this.connectionError;
+    return { ...this.connection };
+  }
+
+  /** Answers as the activity listing and the language metrics would, without their data. */
+  async checkProjectAnalysis(options: { project: string; metrics: ProjectAnalysisMetrics; since: Date }): Promise<void> {
+    const error = this.analysisErrors.get(options.metrics);
+    if (error) throw error;
+    if (options.metrics === 'activity' && !this.activityAvailable) throw azureDevOpsError('notFound', 404);
   }
 
   async listRepositories(options: { project?: string } = {}): Promise<RepositoryListing> {

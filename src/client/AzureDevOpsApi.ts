@@ -94,6 +94,19 @@ export interface ProjectLanguages {
   repositories: Map<string, RepositoryLanguage[]>;
 }
 
+/** Who the credentials authenticate as, from `connectionData`. */
+export interface AzureDevOpsConnection {
+  /** The authenticated identity's id. */
+  userId: string;
+  /** Its display name: for a PAT, its owner's. */
+  userName: string;
+  /** `hosted` for Azure DevOps Services, `onPremises` for Azure DevOps Server; `unknown` when not said. */
+  deployment: 'hosted' | 'onPremises' | 'unknown';
+}
+
+/** The project analysis resource {@link AzureDevOpsApi.checkProjectAnalysis} asks. */
+export type ProjectAnalysisMetrics = 'activity' | 'languages';
+
 /** What went wrong talking to Azure DevOps, in words a caller can branch on. */
 export type AzureDevOpsErrorKind =
   /** 401, or 203 with the HTML sign-in page: the token is invalid, expired or lacks scopes. */
@@ -134,8 +147,17 @@ export interface RequestStats {
 
 /** The port the provider reads Azure DevOps through. Methods throw `AzureDevOpsError`. */
 export interface AzureDevOpsApi {
-  /** Every well-formed project of the organization, all pages. */
-  listProjects(): Promise<AzureDevOpsProject[]>;
+  /**
+   * Every well-formed project of the organization, all pages; with `limit`, the first `limit`
+   * projects only, from as few pages as that takes.
+   */
+  listProjects(options?: { limit?: number }): Promise<AzureDevOpsProject[]>;
+  /**
+   * Who the credentials authenticate as (`connectionData`, which any valid token may ask): the
+   * first request of the token check. Throws `unauthorized` when the token is refused, or when the
+   * service answers as for an anonymous caller.
+   */
+  getConnection(): Promise<AzureDevOpsConnection>;
   /**
    * Git repositories of one project, or of the whole organization when `project` is absent
    * (one request: the repository listing has no paging).
@@ -172,6 +194,15 @@ export interface AzureDevOpsApi {
    * `undefined` when the API is not available there (404, 401, 403, or a broker that blocks it).
    */
   getProjectLanguages(options: { project: string }): Promise<ProjectLanguages | undefined>;
+  /**
+   * One request to project analysis for the token check: the activity metrics of one repository
+   * from `since` (at most 30 days ago), or the project's language metrics. Resolves when the
+   * service answers with data (200, or 206 while the analysis is preliminary); throws
+   * `AzureDevOpsError` with the status otherwise (`notFound` when the service has no project
+   * analysis there), where {@link AzureDevOpsApi.listChangedRepositoryIds} and
+   * {@link AzureDevOpsApi.getProjectLanguages} resolve `undefined` and would not say why.
+   */
+  checkProjectAnalysis(options: { project: string; metrics: ProjectAnalysisMetrics; since: Date }): Promise<void>;
   /**
    * HTTP requests, retries and throttled time since the previous call that did not `peek` (or
    * since the client was made): one sync's or one batch's worth. With `peek`, the counts so far

@@ -838,6 +838,97 @@ describe('AzureDevOpsClient against the simulator', () => {
     });
   });
 
+  describe('what the token check asks', () => {
+    const SHORT_TOKEN = 'contract-short-scopes-pat-55555';
+
+    afterEach(() => {
+      simulator.setTokenScopes(undefined);
+      simulator.setExpiredTokens([]);
+      delete simulator.organization('contoso').projects[0].languageAnalysis;
+    });
+
+    it('reads who the token is from connectionData, before any location discovery', async () => {
+      const client = await clientFor();
+      simulator.resetRequests();
+      await expect(client.getConnection()).resolves.toEqual({ userId: expect.any(String), userName: 'Simulated User', deployment: 'hosted' });
+      expect(simulator.requests.map(request => [request.method, request.route, request.status])).toEqual([['GET', 'connectionData', 200]]);
+    });
+
+    it('says so when Azure DevOps says the token has expired', async () => {
+      simulator.setExpiredTokens([TOKEN]);
+      const error = await failureOf((await clientFor()).getConnection());
+      expect(error).toMatchObject({ kind: 'unauthorized', statusCode: 401, tokenExpired: true });
+      expect(error.message).toMatch(/reading the connection data failed: the token has expired \(401, Access Denied: The Personal Access Token used has expired\.\)/);
+    });
+
+    it.each([
+      ['the sign-in page (203)', '203' as const, 203],
+      ['an empty 401', '401-empty' as const, 401],
+    ])('takes %s for a refused token it cannot call expired', async (_name, mode, status) => {
+      simulator.setAuthFailure(mode);
+      const error = await failureOf((await clientFor({ token: 'nobody-knows-this-pat' })).getConnection());
+      expect(error).toMatchObject({ kind: 'unauthorized', statusCode: status, tokenExpired: false });
+    });
+
+    it('refuses connection data that names an anonymous caller', async () => {
+      simulator.addFault({ route: 'connectionData', response: { status: 200, body: { authenticatedUser: { id: 'aa', providerDisplayName: 'Anonymous' } } } });
+      const error = await failureOf((await clientFor()).getConnection());
+      expect(error.kind).toBe('unauthorized');
+      expect(error.message).toMatch(/answered as for an anonymous caller/);
+    });
+
+    it('lists only the projects asked for, from one small page', async () => {
+      const client = await clientFor({ organization: 'big' });
+      simulator.resetRequests();
+      await expect(client.listProjects({ limit: 3 })).resolves.toHaveLength(3);
+      expect(simulator.requests.filter(request => request.route === 'projects').map(request => request.query.$top)).toEqual(['3']);
+    });
+
+    it('asks project analysis once per metrics, and resolves when it answers', async () => {
+      const client = await clientFor();
+      simulator.resetRequests();
+      await client.checkProjectAnalysis({ project: 'Web Apps', metrics: 'activity', since: new Date(Date.now() - 86_400_000) });
+      await client.checkProjectAnalysis({ project: 'Web Apps', metrics: 'languages', since: new Date() });
+      expect(simulator.requests.filter(request => request.method === 'GET').map(request => [request.route, request.status, request.query.$top])).toEqual([
+        ['resourceAreas', 200, undefined],
+        ['activityMetrics', 200, '1'],
+        ['languageMetrics', 200, undefined],
+      ]);
+    });
+
+    it('throws the status where the listing methods would resolve undefined', async () => {
+      simulator.setTokens([TOKEN, SHORT_TOKEN]);
+      simulator.setTokenScopes({ [SHORT_TOKEN]: ['vso.code', 'vso.project'] });
+      const client = await clientFor({ token: SHORT_TOKEN });
+      const since = new Date();
+      for (const metrics of ['activity', 'languages'] as const) {
+        const error = await failureOf(client.checkProjectAnalysis({ project: 'Web Apps', metrics, since }));
+        expect(error).toMatchObject({ kind: 'unauthorized', statusCode: 401 });
+      }
+      await expect(client.getProjectLanguages({ project: 'Web Apps' })).resolves.toBeUndefined();
+    });
+
+    it('throws notFound, saying what it means, where project analysis is not served', async () => {
+      simulator.organization('contoso').projects[0].languageAnalysis = 'unavailable';
+      const error = await failureOf((await clientFor()).checkProjectAnalysis({ project: 'Web Apps', metrics: 'languages', since: new Date() }));
+      expect(error).toMatchObject({ kind: 'notFound', statusCode: 404 });
+      expect(error.message).toMatch(/reading the language metrics of project Web Apps failed: project analysis is not there \(404/);
+    });
+
+    it('names the accept rule connectionData needs when a broker blocks it', async () => {
+      simulator.setBrokerAcceptRules(MODULE_BROKER_ACCEPT_RULES);
+      try {
+        const client = await clientFor({ token: undefined, broker: { url: simulator.url, token: BROKER_TOKEN } });
+        const error = await failureOf(client.getConnection());
+        expect(error.kind).toBe('blocked');
+        expect(error.message).toContain('add one for GET /:org/_apis/connectionData');
+        expect(error.message).not.toContain(BROKER_TOKEN);
+      } finally {
+        simulator.setBrokerAcceptRules(undefined);
+      }
+    });
+  });
+
   describe('through a broker', () => {
     const broker = { url: '', token: BROKER_TOKEN };
     beforeAll(() => {

@@ -8,10 +8,12 @@ import type { ProfileConfig } from '../config/types';
 import type {
   AzureDevOpsApi,
   AzureDevOpsCommit,
+  AzureDevOpsConnection,
   AzureDevOpsProject,
   AzureDevOpsRepository,
   FileReadResult,
   ListCommitsOptions,
+  ProjectAnalysisMetrics,
   ProjectLanguages,
   ReadFileOptions,
   RepositoryListing,
@@ -21,6 +23,7 @@ import { AreaApis } from './AreaApis';
 import { AzureDevOpsError } from './AzureDevOpsError';
 import { ClientErrors } from './ClientErrors';
 import { commitFromJson } from './commitFromJson';
+import { connectionFromJson } from './connectionFromJson';
 import { createWebApi } from './createWebApi';
 import {
   isCommitHistoryMissing,
@@ -31,10 +34,10 @@ import {
 import { fileReadResultOf } from './fileReadResultOf';
 import { headerValue } from './headerValue';
 import { projectLanguagesFromJson } from './projectLanguagesFromJson';
-import type { RawResponse } from './readResponse';
+import type { LibraryHttpClient, RawResponse } from './readResponse';
 import { activityFromJson, listValues, projectFromJson, repositoryFromJson } from './repositoryFromJson';
 import type { RequestGate } from './RequestGate';
-import { RESOURCES } from './resources';
+import { CONNECTION_DATA, RESOURCES } from './resources';
 import { VersionedTransport } from './VersionedTransport';
 
 const PROJECT_PAGE_SIZE = 100;
@@ -64,14 +67,24 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   readonly #errors: ClientErrors;
   readonly #areas: AreaApis;
   readonly #transport: VersionedTransport;
+  /** The connection's own HTTP client and base URL (the broker's with a broker), for `connectionData`. */
+  readonly #base: { http: LibraryHttpClient; url: string };
   #statsAtLastCall: RequestStats;
 
-  private constructor(options: { organizationUrl: string; gate: RequestGate; errors: ClientErrors; areas: AreaApis; transport: VersionedTransport }) {
+  private constructor(options: {
+    organizationUrl: string;
+    gate: RequestGate;
+    errors: ClientErrors;
+    areas: AreaApis;
+    transport: VersionedTransport;
+    base: { http: LibraryHttpClient; url: string };
+  }) {
     this.#organizationUrl = options.organizationUrl;
     this.#gate = options.gate;
     this.#errors = options.errors;
     this.#areas = options.areas;
     this.#transport = options.transport;
+    this.#base = options.base;
     this.#statsAtLastCall = options.gate.stats;
   }
 
@@ -94,6 +107,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       errors,
       areas: new AreaApis({ connection, gate, errors, requestTimeoutMs }),
       transport: new VersionedTransport({ gate, errors, requestTimeoutMs }),
+      base: { http: connection.webApi.rest.client, url: connection.webApi.serverUrl.replace(/\/+$/, '') },
     });
   }
 
@@ -112,8 +126,20 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     return since;
   }
 
-  async listProjects(): Promise<AzureDevOpsProject[]> {
+  async getConnection(): Promise<AzureDevOpsConnection> {
+    const operation = 'reading the connection data';
+    // No location discovery first: the answer is wanted even when the token is refused everywhere else.
+    const response = await this.#transport.getUnversioned(this.#base.http, `${this.#base.url}/${CONNECTION_DATA.path}`, operation, `GET ${CONNECTION_DATA.brokerPath}`);
+    const connection = connectionFromJson(this.#errors.expectJson(response, operation));
+    if (typeof connection === 'string') throw this.#errors.create('unauthorized', operation, connection, response.statusCode);
+    return connection;
+  }
+
+  async listProjects(options: { limit?: number } = {}): Promise<AzureDevOpsProject[]> {
     const operation = 'listing projects';
+    const { limit } = options;
+    // A page no larger than the projects wanted: a limit of 1 costs one small answer.
+    const pageSize = Math.max(1, Math.min(PROJECT_PAGE_SIZE, limit ?? PROJECT_PAGE_SIZE));
     const projects: AzureDevOpsProject[] = [];
     const seenIds = new Set<string>();
     let continuationToken: string | undefined;
@@ -121,7 +147,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     let received = 0;
     for (let page = 0; page < MAX_PROJECT_PAGES; page++) {
       const response = await this.#transport.get(await this.#areas.core(), RESOURCES.projects, operation, {
-        query: { $top: PROJECT_PAGE_SIZE, $skip: skip, continuationToken },
+        query: { $top: pageSize, $skip: skip, continuationToken },
       });
       const items = this.#listValues(response, operation);
       received += items.length;
@@ -133,6 +159,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
         projects.push(project);
         added++;
       }
+      if (limit !== undefined && projects.length >= limit) return projects.slice(0, limit);
       if (skip !== undefined && items.length > 0 && added === 0) {
         throw this.#errors.create('invalidResponse', operation, `the page at $skip=${skip} repeats projects already listed; the server ignores $skip`);
       }
@@ -147,7 +174,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       }
       // Some Azure DevOps Server versions send no continuation token at all: a full page may not
       // be the last one, so page on by offset until a short page.
-      if (items.length < PROJECT_PAGE_SIZE) return projects;
+      if (items.length < pageSize) return projects;
       continuationToken = undefined;
       skip = received;
     }
@@ -240,6 +267,28 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
     });
     if (response.statusCode === 404 && isCommitHistoryMissing(parseErrorEnvelope(response.body))) return [];
     return this.#listValues(response, operation).flatMap(item => commitFromJson(item) ?? []);
+  }
+
+  async checkProjectAnalysis(options: { project: string; metrics: ProjectAnalysisMetrics; since: Date }): Promise<void> {
+    const { project, metrics, since } = options;
+    const activity = metrics === 'activity';
+    const operation = activity ? `listing repository activity of project ${project}` : `reading the language metrics of project ${project}`;
+    const response = await this.#transport.get(
+      await this.#areas.projectAnalysis(),
+      activity ? RESOURCES.activityMetrics : RESOURCES.languageMetrics,
+      operation,
+      {
+        routeValues: { project },
+        // One repository's worth: whether the service answers is all the check asks.
+        query: activity ? { fromDate: since, aggregationType: 'hourly', $skip: 0, $top: 1 } : undefined,
+      },
+    );
+    if (response.statusCode === 404) {
+      // A 404 here is no organization or project to check: the resource (or its area) is not served.
+      const said = parseErrorEnvelope(response.body)?.message;
+      throw this.#errors.create('notFound', operation, `project analysis is not there (404${said ? `: ${said}` : ''}): a server without it, or a project it does not analyse`, 404);
+    }
+    this.#errors.expectJson(response, operation, [200, 206]);
   }
 
   async getProjectLanguages(options: { project: string }): Promise<ProjectLanguages | undefined> {

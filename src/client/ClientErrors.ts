@@ -76,8 +76,10 @@ export class ClientErrors {
     switch (true) {
       case statusCode === 203 || (statusCode >= 300 && statusCode < 400):
         return this.create('unauthorized', operation, `Azure DevOps answered ${statusCode} with a sign-in page instead of data; the token was rejected. Check its expiry and scopes (${REQUIRED_SCOPES})`, statusCode);
-      case statusCode === 401:
-        return this.create('unauthorized', operation, rejectedTokenReason(response, said), statusCode, envelope);
+      case statusCode === 401: {
+        const { reason, expired } = rejectedToken(response, said);
+        return this.create('unauthorized', operation, reason, statusCode, envelope, { tokenExpired: expired });
+      }
       case statusCode === 400:
         return this.create('badRequest', operation, `Azure DevOps refused the request (400)${detail}`, statusCode, envelope);
       case statusCode === 403:
@@ -134,28 +136,35 @@ export class ClientErrors {
     reason: string,
     statusCode?: number,
     envelope?: ErrorEnvelope,
+    flags: { tokenExpired?: boolean } = {},
   ): AzureDevOpsError {
     const { organization, host, viaBroker, secrets } = this.#options;
     const via = viaBroker ? ` through the broker at ${host}` : ` at ${host}`;
     const message = `Azure DevOps organization ${organization}${via}: ${operation} failed: ${reason}`;
-    return new AzureDevOpsError({ kind, message: redact(message, secrets), statusCode, typeKey: envelope?.typeKey });
+    return new AzureDevOpsError({
+      kind,
+      message: redact(message, secrets),
+      statusCode,
+      typeKey: envelope?.typeKey,
+      tokenExpired: flags.tokenExpired,
+    });
   }
 }
 
 /**
- * Why a 401 refused the token, in words that tell an expired token from the rest. Azure DevOps puts
- * its reason, URL-encoded, in `X-TFS-ServiceError` ("Access Denied: The Personal Access Token used
- * has expired."), often in the body too; a revoked token, or one short of a scope, may get an empty
- * 401 with no reason at all.
+ * Why a 401 refused the token, in words that tell an expired token from the rest, and whether Azure
+ * DevOps said it had expired. Azure DevOps puts its reason, URL-encoded, in `X-TFS-ServiceError`
+ * ("Access Denied: The Personal Access Token used has expired."), often in the body too; a revoked
+ * token, or one short of a scope, may get an empty 401 with no reason at all.
  */
-function rejectedTokenReason(response: RawResponse, said: string | undefined): string {
+function rejectedToken(response: RawResponse, said: string | undefined): { reason: string; expired: boolean } {
   const serviceError = headerValue(response.headers, 'x-tfs-serviceerror');
   const reason = serviceError ? oneLine(safeDecode(serviceError)) : said;
   if (reason && /\bexpired\b/i.test(reason)) {
-    return `the token has expired (401, ${reason}); renew it, with the scopes ${REQUIRED_SCOPES}`;
+    return { reason: `the token has expired (401, ${reason}); renew it, with the scopes ${REQUIRED_SCOPES}`, expired: true };
   }
   const why = reason ? `401, ${reason}` : '401 with an empty body: the token is revoked, expired or lacks a scope';
-  return `token rejected by Azure DevOps (${why}); check its expiry and scopes (${REQUIRED_SCOPES})`;
+  return { reason: `token rejected by Azure DevOps (${why}); check its expiry and scopes (${REQUIRED_SCOPES})`, expired: false };
 }
 
 function safeDecode(value: string): string {

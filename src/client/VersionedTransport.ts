@@ -2,7 +2,7 @@ import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
 import { acceptRuleFor } from './brokerBlock';
 import type { ClientErrors } from './ClientErrors';
 import { MAX_LISTING_BYTES } from './bodyLimits';
-import { readResponse, type RawResponse } from './readResponse';
+import { readResponse, type LibraryHttpClient, type RawResponse } from './readResponse';
 import { isLocationNotFound, probeWhyDiscoveryFailed, responseFromLibraryError } from './responseFromLibraryError';
 import type { RequestGate } from './RequestGate';
 import type { Resource } from './resources';
@@ -65,6 +65,27 @@ export class VersionedTransport {
     }
     await first;
     return this.#send(api, resource, operation, request);
+  }
+
+  /**
+   * A GET of a fixed URL, without location negotiation, for a resource that needs no api-version
+   * (`connectionData`): through the same gate, read limits and error handling as
+   * {@link VersionedTransport.get}. `brokerAcceptRule` names the rule a broker must have for it.
+   *
+   * @throws AzureDevOpsError as {@link VersionedTransport.get} does.
+   */
+  async getUnversioned(http: LibraryHttpClient, url: string, operation: string, brokerAcceptRule: string): Promise<RawResponse> {
+    try {
+      const response = await this.#gate.run(async () => {
+        const sent = await http.get(url, { Accept: 'application/json' });
+        return readResponse(sent, { timeoutMs: this.#timeoutMs, maxBytes: MAX_LISTING_BYTES });
+      }, isRetryableError);
+      const blocked = this.#errors.fromBrokerBlock(response, operation, () => brokerAcceptRule);
+      if (blocked) throw blocked;
+      return response;
+    } catch (error) {
+      throw this.#errors.fromThrown(error, operation);
+    }
   }
 
   async #send(api: ClientApiBase, resource: Resource, operation: string, request: VersionedRequest): Promise<RawResponse> {

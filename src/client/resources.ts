@@ -53,3 +53,10 @@ export const RESOURCE_AREA_IDS = {
   git: '4e080c62-fa21-4fbc-8fef-2a10a2b38049',
   projectAnalysis: '7658fa33-b1bf-4580-990f-fac5896773d3',
 } as const;
+
+/**
+ * `connectionData`: who the token authenticates as. Any valid token may ask, and it needs no
+ * api-version, so it is fetched at a fixed path below the organization URL, without the location
+ * discovery the resources above go through.
+ */
+export const CONNECTION_DATA = { path: '_apis/connectionData', brokerPath: '/:org/_apis/connectionData' } as const;

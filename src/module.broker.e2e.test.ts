@@ -49,6 +49,10 @@ describe('a broker with accept rules', () => {
         },
       }),
     });
+    // The start-up token check asks for connectionData, which these rules (the required ones) leave
+    // out: the broker refuses it, and the check goes on through the rules the sync needs.
+    expect(logs.ofProvider(PROFILE).find(line => line.message.startsWith('Token check'))?.message).toMatch(/^Token check of profile brokered: ok/);
+    simulator.resetRequests();
   });
 
   afterAll(async () => {

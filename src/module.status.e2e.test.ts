@@ -8,9 +8,9 @@ import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { httpRouterServiceFactory } from '@backstage/backend-defaults/httpRouter';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { createServer } from 'node:net';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, countRepositories, loadOrganization } from '../dev/simulator';
 import { profilesConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
+import { closedLoopbackUrl } from './__testUtils__/closedLoopbackUrl';
 import { LogCapture } from './__testUtils__/LogCapture';
 import { MetricsCapture } from './__testUtils__/MetricsCapture';
 import type { ProfileStatus } from './status/profileStatus';
@@ -20,16 +20,6 @@ const REVOKED_PAT = 'SECRET-REVOKED-PAT-3b5f8a21';
 const STATIC_TOKEN = 'status-route-test-token-0123456789abcdef';
 const SECRETS = [PAT, REVOKED_PAT, ...[PAT, REVOKED_PAT].map(token => Buffer.from(`PAT:${token}`).toString('base64'))];
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise(resolve => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('the status route', () => {
   const logs = new LogCapture();
@@ -103,7 +93,7 @@ describe('the status route', () => {
         ...profilesConfig({
           healthy: profile(PAT),
           revoked: profile(REVOKED_PAT),
-          unreachable: { ...profile(PAT, `http://127.0.0.1:${await closedPort()}`), profileName: 'Unreachable' },
+          unreachable: { ...profile(PAT, await closedLoopbackUrl()), profileName: 'Unreachable' },
           // Never synced in these tests: its first run is an hour away.
           later: { ...profile(PAT), profileName: 'Later', schedule: { frequency: { hours: 1 }, initialDelay: { hours: 1 }, timeout: { minutes: 1 } } },
         }),

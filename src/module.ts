@@ -38,6 +38,10 @@ export const catalogModuleAzureDevOpsRepositories = createBackendModule({
         catalog.addProcessor(new RepositoryEntityProcessor());
         const store = await SyncStateStore.create(await database.getClient());
         const providers = AzureDevOpsRepositoriesProvider.fromConfig(config, { logger, scheduler, store, events });
+        // In the background: start-up never waits for Azure DevOps.
+        lifecycle.addStartupHook(() => {
+          for (const provider of providers) void provider.checkToken();
+        });
         lifecycle.addShutdownHook(async () => {
           await Promise.all(providers.map(provider => provider.stop()));
         });

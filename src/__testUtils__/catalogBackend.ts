@@ -42,8 +42,14 @@ export async function startCatalogBackend(options: {
   features?: Parameters<typeof startTestBackend>[0]['features'];
   scheduler?: 'manual' | 'real';
   logs?: LogCapture;
+  /**
+   * With `logs`, wait (by default) until every profile's start-up token check logged its line, so
+   * that a test counting requests from there counts its syncs' alone.
+   */
+  awaitTokenChecks?: boolean;
 }): Promise<CatalogBackend> {
   const scheduler = mockServices.scheduler() as unknown as TriggerableScheduler;
+  const linesBefore = options.logs?.lines.length ?? 0;
   const realScheduler = options.scheduler === 'real';
   const backend = await startTestBackend({
     features: [
@@ -56,6 +62,7 @@ export async function startCatalogBackend(options: {
       ...(options.features ?? []),
     ],
   });
+  if (options.logs && options.awaitTokenChecks !== false) await tokenChecksLogged(options.logs, options.config, linesBefore);
   const address = backend.server.address();
   if (!address || typeof address === 'string') throw new Error('The test backend has no port');
   const catalogUrl = `http://127.0.0.1:${address.port}/api/catalog`;
@@ -85,6 +92,18 @@ export async function startCatalogBackend(options: {
     },
     stop: () => backend.stop(),
   };
+}
+
+/** Resolves once each profile of `config` logged its token check line since line `since` (or fails after 20 s). */
+async function tokenChecksLogged(logs: LogCapture, config: JsonObject, since: number): Promise<void> {
+  const providers = (config.catalog as { providers?: { azureDevOpsRepositories?: JsonObject } } | undefined)?.providers;
+  const profileIds = Object.keys(providers?.azureDevOpsRepositories ?? {});
+  const deadline = Date.now() + 20_000;
+  const checked = (id: string) => logs.ofProvider(id, since).some(line => line.message.startsWith(`Token check of profile ${id}`));
+  while (!profileIds.every(checked)) {
+    if (Date.now() > deadline) throw new Error(`No token check line for ${profileIds.filter(id => !checked(id)).join(', ')} within 20 s`);
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
 }
 
 /** App-config holding these profiles, by profile id. */

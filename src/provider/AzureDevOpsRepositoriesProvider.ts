@@ -15,21 +15,22 @@ import {
 } from '../client/createAzureDevOpsApiFactory';
 import { cleartextCredentialsWarning } from '../config/cleartextCredentialsWarning';
 import { readProfileConfigs } from '../config/readProfileConfigs';
-import { durationToMs } from '../config/resolveProfile';
 import type { ProfileConfig } from '../config/types';
 import { redact } from '../client/redact';
 import { SyncMetrics } from '../metrics/SyncMetrics';
 import { SERVICE_HOOK_TOPICS } from '../serviceHooks/repositoryEventFromServiceHook';
 import type { SyncStateStore } from '../state/SyncStateStore';
-import { mutationOfSync } from './mutationOfSync';
+import type { ProfileVerification } from '../verify/ProfileVerification';
+import { checkToken } from './checkToken';
 import { ProfileSyncState } from './ProfileSyncState';
 import { readRepositoryEntities, type SyncResult } from './readRepositoryEntities';
 import { OneAtATime } from './OneAtATime';
 import { ServiceHookHandler } from './ServiceHookHandler';
-import { SyncProgress } from './SyncProgress';
-import { syncSummaryLine } from './syncSummaryLine';
+import { runSync, SyncFailedError, type SyncOutcome } from './runSync';
+import type { SyncProgress } from './SyncProgress';
 
 export type { SyncResult, SyncStats } from './readRepositoryEntities';
+export { SyncFailedError, type SyncOutcome } from './runSync';
 
 /** Options of the {@link AzureDevOpsRepositoriesProvider} constructor. */
 export interface AzureDevOpsRepositoriesProviderOptions {
@@ -50,16 +51,7 @@ export interface AzureDevOpsRepositoriesProviderOptions {
   metrics?: SyncMetrics;
 }
 
-/** How a sync ended: `failed` with its reason in words, redacted (the catalog kept its entities). */
-export type SyncOutcome = { result: 'succeeded' } | { result: 'failed'; error: string };
-
-/** Thrown to the scheduler for a failed sync, so that its task list and metrics show a failed run. */
-export class SyncFailedError extends Error {
-  name = 'SyncFailedError';
-}
-
 const DEFAULT_PROGRESS_INTERVAL_MS = 30_000;
-
 
 /**
  * Emits one `Repository` entity per Git repository of one integration profile, on the profile's
@@ -189,88 +181,48 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     await this.#serviceHooks.idle();
   }
 
+  /**
+   * The token check the module runs in the background at start-up: one log line, and the result
+   * kept for the status route. Never throws.
+   */
+  async checkToken(): Promise<ProfileVerification | undefined> {
+    return checkToken({
+      profile: this.#profile,
+      createApi: this.#createApi,
+      state: this.#state,
+      logger: this.#logger,
+      redacted: error => this.#redacted(error),
+      now: this.#now,
+    });
+  }
+
   /** Stops taking service hook events and waits for the batch being applied; for shutdown. */
   async stop(): Promise<void> {
     await this.#serviceHooks.stop();
   }
 
   /**
-   * Runs one sync and applies it. Never throws: a failed sync logs one error, changes nothing and
-   * resolves `failed` with the reason. A sync the scheduler aborts (timeout, shutdown) applies
-   * nothing either: another replica may already run a newer one, whose result a late mutation
-   * would overwrite. A full mutation that would remove too much is applied as a delta until the
-   * next sync confirms it (`RemovalGuard`). The state is written after the catalog took the
-   * mutation; a failed write fails the sync, and the next one starts from the last state written.
-   * A sync longer than the progress interval logs where it stands at that interval.
+   * Runs one sync and applies it ({@link runSync}); never throws, resolves `failed` with the reason.
+   * Syncs and batches of service hook events take turns.
    */
   async refresh(logger: LoggerService, signal?: AbortSignal): Promise<SyncOutcome> {
-    if (!this.#connection) throw new Error(`${this.getProviderName()} is not connected yet`);
-    return this.#oneAtATime.run(async () => {
-      const started = Date.now();
-      const progress = new SyncProgress();
-      const timer = setInterval(
-        () => logger.info(`Sync of profile ${this.#profile.id} in progress after ${Math.round((Date.now() - started) / 1000)} s: ${progress.describe()}`),
-        this.#progressIntervalMs,
-      );
-      timer.unref();
-      try {
-        await this.#recordSyncStarted(started, logger);
-        return await this.#refresh(logger, { started, progress, signal });
-      } finally {
-        clearInterval(timer);
-      }
-    });
-  }
-
-  async #refresh(
-    logger: LoggerService,
-    { started, progress, signal }: { started: number; progress: SyncProgress; signal?: AbortSignal },
-  ): Promise<SyncOutcome> {
-    const connection = this.#connection!;
-    const name = `${this.#profile.profileName} (${this.#profile.id})`;
-    let result: SyncResult;
-    try {
-      result = await this.read({ logger, signal, progress });
-      signal?.throwIfAborted();
-    } catch (error) {
-      return this.#failed(`Sync of profile ${name} failed; the catalog keeps its entities until a sync succeeds`, error, started, logger);
-    }
-    const removalGuard = this.#state.removalGuard;
-    const { mutation, refs, removed, verdict } = mutationOfSync(result, removalGuard, this.getProviderName());
-    if (verdict.hold) {
-      logger.warn(
-        `Profile ${this.#profile.id}: this sync would remove ${verdict.removing} of ${verdict.of} entities, more than maxRemovedPercent (${this.#profile.maxRemovedPercent}%); ` +
-          'keeping them until the next sync confirms the removal. If the repositories are still there, check the access of the token to their projects',
-      );
-    }
-    try {
-      await connection.applyMutation(mutation);
-      removalGuard.applied(mutation.type, refs, removed);
-    } catch (error) {
-      // The catalog's database refused the write (down, locked, a constraint); the next sync tries again.
-      return this.#failed(
-        `Sync of profile ${name} read Azure DevOps but the catalog did not take the result; it keeps its entities until a sync succeeds`,
-        error,
-        started,
+    const connection = this.#connection;
+    if (!connection) throw new Error(`${this.getProviderName()} is not connected yet`);
+    return this.#oneAtATime.run(() =>
+      runSync({
+        profile: this.#profile,
+        state: this.#state,
+        connection,
+        metrics: this.#metrics,
+        providerName: this.getProviderName(),
         logger,
-      );
-    }
-    let stateRows: { written: number; deleted: number } | undefined;
-    try {
-      stateRows = await this.saveState(result, { held: verdict.hold, mutation: mutation.type, startedAt: started });
-    } catch (error) {
-      // The catalog has the entities; the next sync starts from the previous state and reads more.
-      return this.#failed(
-        `Sync of profile ${name} failed: the catalog took its result but its state could not be written; the next sync starts from the last state written`,
-        error,
-        started,
-        logger,
-      );
-    }
-    const durationMs = Date.now() - started;
-    logger.info(syncSummaryLine(this.#profile, result.stats, { mutation: mutation.type, held: verdict.hold, stateRows, durationMs }));
-    this.#metrics.recordSync(this.#profile.id, { result: 'succeeded', durationMs, stats: result.stats });
-    return { result: 'succeeded' };
+        signal,
+        progressIntervalMs: this.#progressIntervalMs,
+        read: progress => this.read({ logger, signal, progress }),
+        save: (result, options) => this.saveState(result, options),
+        redacted: error => this.#redacted(error),
+      }),
+    );
   }
 
   /**
@@ -304,28 +256,6 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     options: { held: boolean; mutation: 'full' | 'delta'; startedAt: number },
   ): Promise<{ written: number; deleted: number } | undefined> {
     return this.#state.save(result, { ...options, endedAt: Date.now() });
-  }
-
-  /** Logs a failed sync once and records it; the outcome carries the reason for the scheduler. */
-  async #failed(message: string, error: unknown, startedAt: number, logger: LoggerService): Promise<SyncOutcome> {
-    const reason = this.#redacted(error);
-    logger.error(`${message}: ${reason}`);
-    this.#metrics.recordSync(this.#profile.id, { result: 'failed', durationMs: Date.now() - startedAt });
-    try {
-      await this.#state.recordFailure({ startedAt, endedAt: Date.now(), error: reason });
-    } catch (storeError) {
-      logger.warn(`Profile ${this.#profile.id}: the failed sync could not be recorded in the state store: ${this.#redacted(storeError)}`);
-    }
-    return { result: 'failed', error: `${message}: ${reason}` };
-  }
-
-  /** Marks the sync as running for the status route; a store that refuses it does not stop the sync. */
-  async #recordSyncStarted(startedAt: number, logger: LoggerService): Promise<void> {
-    try {
-      await this.#state.recordSyncStarted({ startedAt, expiresAt: startedAt + durationToMs(this.#profile.schedule.timeout) });
-    } catch (error) {
-      logger.warn(`Profile ${this.#profile.id}: the start of the sync could not be recorded in the state store: ${this.#redacted(error)}`);
-    }
   }
 
   #redacted(error: unknown): string {

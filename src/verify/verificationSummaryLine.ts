@@ -10,11 +10,13 @@ export function verificationSummaryLine(verification: ProfileVerification): stri
   const { checks } = verification;
   const passed = checks.filter(check => check.status === 'ok').map(check => CHECK_LABELS[check.name]);
   const problems = checks.filter(check => check.status === 'missing' || check.status === 'failed').map(problemWords);
-  const notTried = checks.filter(check => check.status === 'skipped' && check.required).map(check => CHECK_LABELS[check.name]);
+  const notTried = checks.filter(check => check.status === 'skipped' && check.required);
   const parts: string[] = [];
   if (verification.ok) parts.push(`ok (${passed.join(', ')})`);
   parts.push(...problems);
-  if (notTried.length > 0) parts.push(`not tried: ${notTried.join(', ')}`);
+  // After a problem, the checks it kept from running are only named; alone, each says why.
+  if (problems.length > 0 && notTried.length > 0) parts.push(`not tried: ${notTried.map(check => CHECK_LABELS[check.name]).join(', ')}`);
+  if (problems.length === 0) parts.push(...notTried.map(check => `${CHECK_LABELS[check.name]} ${check.detail}`));
   if (verification.token.expired) parts.push(`token: ${verification.token.detail}`);
   if (verification.broker && !verification.broker.reachable) parts.push(`broker: ${verification.broker.detail}`);
   return `Token check of profile ${verification.profileId}: ${parts.join('; ')}`;

@@ -111,7 +111,9 @@ describe('repository insights in the catalog', () => {
     const cold = await sync(catalog);
     expect(count(cold, 'commits')).toBe(0);
     expect(count(cold, 'languageMetrics')).toBe(organization.projects.length);
-    const spec = specOf(await catalog.waitForEntities('kind=Repository', found => found.length > 0), 'Platform', 'api');
+    // Every entity, not the first one stitched: under load, Platform/api may come last.
+    const entities = await catalog.waitForEntities('kind=Repository', found => found.length === countRepositories(organization));
+    const spec = specOf(entities, 'Platform', 'api');
     expect(spec).toMatchObject({ tags: ['typescript', 'javascript', 'dockerfile'] });
     expect(spec).not.toHaveProperty('freshness');
   });

@@ -229,6 +229,14 @@ describe('repositoryEntityFromRepository', () => {
     });
   });
 
+  it('takes metadata.description from the file, as written but trimmed', async () => {
+    const entity = entityOf(mapComponent({ metadata: { description: 'Takes card payments.\nSee the runbook.\n' } }));
+
+    expect(entity.metadata.description).toBe('Takes card payments.\nSee the runbook.');
+    expect(entity.spec.applicationContext?.description).toBe('Takes card payments.\nSee the runbook.');
+    await expect(new RepositoryEntityProcessor().validateEntityKind(entity)).resolves.toBe(true);
+  });
+
   it.each([
     ['title', { metadata: { title: undefined } }, (e: RepositoryEntity) => e.metadata.title, 'payments-api'],
     ['type', { spec: { type: undefined } }, (e: RepositoryEntity) => e.spec.type, undefined],

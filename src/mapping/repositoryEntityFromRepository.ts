@@ -67,7 +67,8 @@ const SYSTEM_DEFAULT_KIND = 'System';
  * 1. Azure DevOps facts and provider-owned annotations (name, location annotations, organization,
  *    project, repository, id, branch, flags, visibility) always come from Azure DevOps and the
  *    profile; nothing in the file can change them.
- * 2. The application context fills `metadata.title` and `spec.type/lifecycle/owner/system`.
+ * 2. The application context fills `metadata.title`, `metadata.description` and
+ *    `spec.type/lifecycle/owner/system`.
  * 3. `defaultOwner` fills `spec.owner` when the context holds no usable owner.
  *
  * Optional fields are set only when they have a value: the catalog stores JSON, where `undefined`
@@ -137,6 +138,7 @@ export function repositoryEntityFromRepository(
         repositoryId: repository.id,
       }),
       title: context?.title ?? repository.name,
+      ...(context?.description ? { description: context.description } : {}),
       ...(tags.length > 0 ? { tags } : {}),
       annotations: {
         [ANNOTATION_LOCATION]: locationRef,
@@ -220,7 +222,7 @@ export function hostOrgAnnotationValue(profile: Pick<ProfileConfig, 'apiUrl' | '
 /** A copy without keys whose value is undefined, which JSON would silently drop. */
 function copyContext(context: ApplicationContext): ApplicationContext {
   const copy: ApplicationContext = { source: context.source, path: context.path };
-  for (const key of ['name', 'title', 'category', 'lifecycle', 'owner', 'application'] as const) {
+  for (const key of ['name', 'title', 'category', 'lifecycle', 'owner', 'application', 'description'] as const) {
     const value = context[key];
     if (value !== undefined) {
       copy[key] = value;

@@ -24,15 +24,18 @@ export const LINK_ICONS = {
  *
  * - Repository: the web URL, as the listing gives it.
  * - Pull requests: `<webUrl>/pullrequests`, and branches: `<webUrl>/branches`, the pages the
- *   repository's own menu leads to (the same paths on Azure DevOps Server).
- * - Pipelines: the project's pipelines page, `<project URL>/_build`, where the project URL is the
- *   web URL before `/_git/`. Azure DevOps has no documented URL of the pipelines of one
- *   repository, and none is verified here, so the link is the project's; it is left out when the
- *   web URL has no `/_git/` to cut at.
+ *   repository's own menu leads to (the same paths on Azure DevOps Server). Known from use, not
+ *   from a documented URL scheme; the simulator serves no web pages, so no test opens them.
+ * - Pipelines: the project's pipelines page, `<project URL>/_build` (the page build badges link
+ *   to, with `?definitionId=`), where the project URL is the web URL before `/_git/`. Azure
+ *   DevOps has no documented URL of the pipelines of one repository, and none is verified here,
+ *   so the link is the project's; it is left out when the web URL has no `/_git/` to cut at.
  *
- * A disabled repository's pull requests and branches are not served (Azure DevOps refuses every
- * read of it), and an empty one has no branch, hence no pull request or pipeline run: both get the
- * repository link alone, which still opens a page that says what the repository is.
+ * A disabled repository's content cannot be read, and Azure Repos shows a message that it is
+ * disabled instead of its pages (Azure DevOps release notes, sprint 184, "Disable a repository";
+ * its pull request API answers 404, cribeiro84/azure-devops-pull-request-hub#170); an empty one
+ * has no branch, hence no pull request or pipeline run. Both get the repository link alone, which
+ * opens a page that says what the repository is.
  *
  * Built from the web URL with any user or password removed, so that no credential ever reaches an
  * entity. No link at all when the web URL is no http(s) URL.

@@ -91,4 +91,26 @@ describe('the demo of npm start', () => {
     const repositories = entities.filter(entity => entity.kind === 'Repository');
     expect(repositories.filter(entity => !entity.relations?.some(relation => relation.type === 'ownedBy'))).toEqual([]);
   });
+
+  it('gives every row of the table a title, a description and tags that tell it apart', async () => {
+    const repositories = await backend.entities('kind=Repository');
+    const row = (project: string, repository: string) => {
+      const found = repositories.find(entity => entity.spec?.project === project && entity.spec?.repository === repository);
+      if (!found) throw new Error(`No entity for ${project}/${repository}`);
+      const { title, description, tags = [], links = [] } = found.metadata;
+      return { title, description, tags, links: links.map(link => link.title) };
+    };
+
+    expect(row('Mobile Apps', 'ios-app')).toMatchObject({ title: 'iOS app', links: ['Repository', 'Pull requests', 'Pipelines', 'Branches'] });
+    expect(row('Mobile Apps', 'ios-app-fork')).toMatchObject({
+      title: 'iOS app (fork)',
+      description: 'Git repository ios-app-fork in project Mobile Apps of the Azure DevOps organization demo, a fork.',
+      tags: expect.arrayContaining(['fork']),
+    });
+    expect(row('Platform', 'api').description).toBe('Public REST API of the platform.');
+    expect(row('Platform', 'legacy-monolith')).toMatchObject({ tags: expect.arrayContaining(['disabled']), links: ['Repository'] });
+    expect(row('Commerce', 'new-service')).toMatchObject({ tags: ['empty'], links: ['Repository'] });
+    expect(repositories.filter(entity => !entity.metadata.description)).toEqual([]);
+    expect(new Set(repositories.map(entity => `${entity.metadata.title} ${entity.metadata.description}`)).size).toBe(repositories.length);
+  });
 });

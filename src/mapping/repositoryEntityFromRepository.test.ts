@@ -428,6 +428,12 @@ describe('repositoryEntityFromRepository', () => {
     ['an owner', { spec: { owner: `team-${'a'.repeat(1100)}` } }, (e: RepositoryEntity) => e.spec.owner, 'group:default/platform'],
     ['a title', { metadata: { title: 'T'.repeat(1100) } }, (e: RepositoryEntity) => e.metadata.title, 'payments-api'],
     ['a system', { spec: { system: 's'.repeat(1100) } }, (e: RepositoryEntity) => e.spec.system, undefined],
+    [
+      'a description',
+      { metadata: { description: 'd'.repeat(1100) } },
+      (e: RepositoryEntity) => e.metadata.description,
+      'Git repository payments-api in project Payments of the Azure DevOps organization acme.',
+    ],
   ])('falls back as if absent for %s over 1 KiB', (_name, overrides, read, expected) => {
     const entity = entityOf(mapComponent(overrides, { defaultOwner: 'group:default/platform' }));
 

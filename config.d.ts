@@ -90,7 +90,7 @@ interface AzureDevOpsRepositoriesCatalogFileConfig {
   /**
    * The attributes to attach, each an attribute id (read from its default path) or `{ id, path }`
    * where `path` is a dot-separated field path whose segments may be double-quoted to hold dots.
-   * Defaults to all six attributes with their default paths.
+   * Defaults to all seven attributes with their default paths.
    */
   attributes?: Array<AzureDevOpsRepositoriesAttributeId | AzureDevOpsRepositoriesAttributeConfig>;
   /** Whether to also emit the entities the catalog file declares. Defaults to false. */
@@ -109,7 +109,8 @@ interface AzureDevOpsRepositoriesCatalogFileConfig {
 /**
  * An application-context attribute; its default field path in brackets: catalogName
  * (`metadata.name`), title (`metadata.title`), category (`spec.type`), lifecycle
- * (`spec.lifecycle`), owner (`spec.owner`), application (`spec.system`).
+ * (`spec.lifecycle`), owner (`spec.owner`), application (`spec.system`), description
+ * (`metadata.description`).
  */
 type AzureDevOpsRepositoriesAttributeId =
   | 'catalogName'
@@ -117,7 +118,8 @@ type AzureDevOpsRepositoriesAttributeId =
   | 'category'
   | 'lifecycle'
   | 'owner'
-  | 'application';
+  | 'application'
+  | 'description';
 
 /** An attribute read from a field path of its own. */
 interface AzureDevOpsRepositoriesAttributeConfig {

@@ -66,6 +66,8 @@ export function truthOf(organization: SimulatedOrganization): Truth {
       readable ||= canRead;
       if (canRead) readableCount++;
       const file = canRead ? repository.files[CATALOG_FILE_PATH] : undefined;
+      const context = file === undefined ? {} : contextOf(file);
+      const title = context.title ?? repository.name;
       repositories.push({
         id: repository.id,
         project: project.name,
@@ -75,8 +77,9 @@ export function truthOf(organization: SimulatedOrganization): Truth {
         disabled: repository.isDisabled,
         fork: repository.isFork,
         visibility: project.visibility,
-        title: repository.name,
-        ...(file === undefined ? {} : contextOf(file)),
+        ...context,
+        // A fork's title says so, wherever it came from (README, "The Repository entity").
+        title: repository.isFork ? `${title} (fork)` : title,
       });
     }
     if (readable) projectsWithReadableRepositories++;

@@ -10,6 +10,14 @@ export interface AzureDevOpsProject {
   visibility: 'private' | 'public';
 }
 
+/** Another repository, as a fork's `parentRepository` names it. */
+export interface AzureDevOpsRepositoryReference {
+  id: string;
+  name: string;
+  /** Its project's name; absent when the answer does not name it. */
+  project?: string;
+}
+
 /** A Git repository, with the SDK's optional fields resolved. */
 export interface AzureDevOpsRepository {
   id: string;
@@ -21,6 +29,12 @@ export interface AzureDevOpsRepository {
   webUrl: string;
   isDisabled: boolean;
   isFork: boolean;
+  /**
+   * The repository a fork was made from, when the answer names it. Only the single-repository GET
+   * with `includeParent=true` does; listings and the plain GET never do, so in practice a fork
+   * of a listing has none.
+   */
+  parent?: AzureDevOpsRepositoryReference;
 }
 
 /** A repository listing; entries Azure DevOps sent in a shape we cannot use are set aside. */

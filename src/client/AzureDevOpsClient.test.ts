@@ -43,6 +43,7 @@ const organization: SimulatedOrganization = {
           name: 'empty-one',
           isDisabled: false,
           isFork: true,
+          parentRepositoryId: '0f1e2d3c-0000-4000-8000-0000000000a1',
           size: 0,
           files: {},
           commitId: '',
@@ -474,6 +475,15 @@ describe('AzureDevOpsClient against the simulator', () => {
       const repository = await (await clientFor()).getRepository({ project: 'Web Apps', repositoryId: emptyFork.id });
       expect(repository).toMatchObject({ name: 'empty-one', isFork: true, isDisabled: false });
       expect(repository).not.toHaveProperty('defaultBranch');
+    });
+
+    it('names no parent of a fork, since neither the listing nor the plain GET carries parentRepository', async () => {
+      const client = await clientFor();
+      const listed = (await client.listRepositories()).repositories.find(repository => repository.id === emptyFork.id);
+      const read = await client.getRepository({ project: 'Web Apps', repositoryId: emptyFork.id });
+      expect(listed).toMatchObject({ isFork: true });
+      expect(listed).not.toHaveProperty('parent');
+      expect(read).not.toHaveProperty('parent');
     });
 
     it('takes a disabled repository, which the service answers as missing (TF401019), as not there', async () => {

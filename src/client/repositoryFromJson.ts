@@ -4,7 +4,7 @@
  * explicit defaults here.
  */
 import { isRecord } from '../common/isRecord';
-import type { AzureDevOpsProject, AzureDevOpsRepository } from './AzureDevOpsApi';
+import type { AzureDevOpsProject, AzureDevOpsRepository, AzureDevOpsRepositoryReference } from './AzureDevOpsApi';
 
 /**
  * The `value` array of a list answer (`{ count, value }`), or undefined when the body has none: a
@@ -29,6 +29,7 @@ export function repositoryFromJson(item: unknown, organizationUrl: string): Azur
   if (typeof id !== 'string' || typeof name !== 'string' || !project) {
     return `repository ${JSON.stringify(typeof name === 'string' ? name : id ?? null)}: id, name or project missing or not text`;
   }
+  const parent = item.isFork === true ? parentFromJson(item.parentRepository) : undefined;
   const defaultBranch =
     typeof item.defaultBranch === 'string' && item.defaultBranch !== ''
       ? item.defaultBranch.replace(/^refs\/heads\//, '')
@@ -45,7 +46,19 @@ export function repositoryFromJson(item: unknown, organizationUrl: string): Azur
         : `${organizationUrl}/${encodeURIComponent(project.name)}/_git/${encodeURIComponent(name)}`,
     isDisabled: item.isDisabled === true,
     isFork: item.isFork === true,
+    ...(parent ? { parent } : {}),
   };
+}
+
+/**
+ * A fork's `parentRepository` (a `GitRepositoryRef`), or undefined when there is none or it lacks
+ * an id or a name. The service fills it only for the single-repository GET with
+ * `includeParent=true`; listings leave it out even for forks (see dev/simulator/repositoryJson.ts).
+ */
+function parentFromJson(value: unknown): AzureDevOpsRepositoryReference | undefined {
+  if (!isRecord(value) || typeof value.id !== 'string' || typeof value.name !== 'string') return undefined;
+  const project = isRecord(value.project) && typeof value.project.name === 'string' ? value.project.name : undefined;
+  return { id: value.id, name: value.name, ...(project ? { project } : {}) };
 }
 
 /**

@@ -32,6 +32,7 @@ export const DEFAULT_ATTRIBUTE_PATHS: Readonly<Record<ApplicationContextAttribut
     lifecycle: 'spec.lifecycle',
     owner: 'spec.owner',
     application: 'spec.system',
+    description: 'metadata.description',
   });
 
 /** Every attribute id, in the order the README lists them. */

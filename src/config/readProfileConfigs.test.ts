@@ -68,6 +68,7 @@ describe('readProfileConfigs', () => {
           { id: 'lifecycle', path: 'spec.lifecycle', segments: ['spec', 'lifecycle'] },
           { id: 'owner', path: 'spec.owner', segments: ['spec', 'owner'] },
           { id: 'application', path: 'spec.system', segments: ['spec', 'system'] },
+          { id: 'description', path: 'metadata.description', segments: ['metadata', 'description'] },
         ],
         ingestEntities: false,
         ingestKinds: ['Component', 'API', 'Resource', 'System', 'Domain'],
@@ -210,6 +211,11 @@ describe('readProfileConfigs', () => {
       'object form without a path',
       [{ id: 'application' }],
       [{ id: 'application', path: 'spec.system', segments: ['spec', 'system'] }],
+    ],
+    [
+      'object form of the description',
+      [{ id: 'description' }],
+      [{ id: 'description', path: 'metadata.description', segments: ['metadata', 'description'] }],
     ],
     ['an empty list', [], []],
   ])('reads attributes in the %s', (_name, attributes, expected) => {
@@ -370,7 +376,7 @@ describe('readProfileConfigs', () => {
       ['an ingested kind that is no kind', { backstageCatalog: { ingestKinds: ['Component', 'my kind'] } }, 'acme.backstageCatalog.ingestKinds[1]: "my kind" is not an entity kind, e.g. Component'],
       ['ingested kinds that are not a list', { backstageCatalog: { ingestKinds: 'Component' } }, 'acme.backstageCatalog.ingestKinds: expected a list'],
       ['a zero maxFileBytes', { backstageCatalog: { maxFileBytes: 0 } }, 'acme.backstageCatalog.maxFileBytes: expected an integer from 1 to 5242880'],
-      ['an unknown attribute', { backstageCatalog: { attributes: ['catalogName', 'ownr'] } }, 'acme.backstageCatalog.attributes[1]: unknown attribute "ownr"; expected one of catalogName, title, category, lifecycle, owner, application'],
+      ['an unknown attribute', { backstageCatalog: { attributes: ['catalogName', 'ownr'] } }, 'acme.backstageCatalog.attributes[1]: unknown attribute "ownr"; expected one of catalogName, title, category, lifecycle, owner, application, description'],
       ['an unknown attribute id', { backstageCatalog: { attributes: [{ id: 'team', path: 'a' }] } }, 'acme.backstageCatalog.attributes[0].id: unknown attribute "team"'],
       ['an attribute of the wrong type', { backstageCatalog: { attributes: [7] } }, 'acme.backstageCatalog.attributes[0]: expected an attribute id'],
       ['a duplicate attribute', { backstageCatalog: { attributes: ['owner', { id: 'owner', path: 'x' }] } }, 'acme.backstageCatalog.attributes[1]: duplicate attribute "owner"'],
@@ -464,7 +470,7 @@ describe('config.d.ts', () => {
     backstageCatalog: {
       enabled: true,
       filename: 'catalog-info.yaml',
-      attributes: ['title', { id: 'owner', path: 'metadata.annotations."example.com/team"' }],
+      attributes: ['title', 'description', { id: 'owner', path: 'metadata.annotations."example.com/team"' }],
       ingestEntities: false,
       ingestKinds: ['Component', 'API'],
       maxFileBytes: 1000,

@@ -1,8 +1,9 @@
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 
 /**
- * The six application-context attributes a catalog file can contribute, named as in
- * Snyk Essentials' "Add Backstage Catalog" option.
+ * The application-context attributes a catalog file can contribute: the six of Snyk Essentials'
+ * "Add Backstage Catalog" option, named as there, and `description`, which Backstage shows in its
+ * catalog table.
  *
  * @public
  */
@@ -12,7 +13,8 @@ export type ApplicationContextAttributeId =
   | 'category'
   | 'lifecycle'
   | 'owner'
-  | 'application';
+  | 'application'
+  | 'description';
 
 /** One attribute to read from the catalog file and the field path it is read from. */
 export interface ApplicationContextAttribute {

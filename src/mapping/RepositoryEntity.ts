@@ -37,6 +37,8 @@ export type ApplicationContext = {
   owner?: string;
   /** As written in the file. */
   application?: string;
+  /** From `metadata.description` by default; also the entity's `metadata.description`. */
+  description?: string;
   /** Always `Backstage`: where the context came from. */
   source: 'Backstage';
   /** Path of the catalog file from the repository root. */

@@ -24,8 +24,9 @@ function fixtureDocuments(name: string): Array<Record<string, unknown>> {
 }
 
 describe('applicationContextFromDocuments', () => {
-  it('takes all six attributes from a single Component', () => {
-    expect(extract([buildCatalogDocument()])).toEqual({
+  it('takes all seven attributes from a single Component', () => {
+    const document = buildCatalogDocument({ metadata: { description: 'Takes card payments.\n' } });
+    expect(extract([document])).toEqual({
       context: {
         name: 'payments-api',
         title: 'Payments API',
@@ -33,6 +34,7 @@ describe('applicationContextFromDocuments', () => {
         lifecycle: 'production',
         owner: 'team-a',
         application: 'payments',
+        description: 'Takes card payments.',
         source: 'Backstage',
         path: PATH,
       },

@@ -52,6 +52,7 @@ const CONTEXT_KEY_BY_ATTRIBUTE: Readonly<Record<ApplicationContextAttributeId, C
   lifecycle: 'lifecycle',
   owner: 'owner',
   application: 'application',
+  description: 'description',
 };
 
 /** The kind whose document carries the application context when a file declares several. */

@@ -3,7 +3,11 @@ import {
   ANNOTATION_ORIGIN_LOCATION,
   ANNOTATION_SOURCE_LOCATION,
   ANNOTATION_VIEW_URL,
+  EntityPolicies,
+  FieldFormatEntityPolicy,
   KubernetesValidatorFunctions,
+  NoForeignRootFieldsEntityPolicy,
+  SchemaValidEntityPolicy,
 } from '@backstage/catalog-model';
 import {
   buildAttributes,
@@ -76,6 +80,13 @@ describe('repositoryEntityFromRepository', () => {
         metadata: {
           name: 'payments-payments-api-ab14347f',
           title: 'Payments API',
+          description: 'Git repository payments-api in project Payments of the Azure DevOps organization acme.',
+          links: [
+            { url: WEB_URL, title: 'Repository', icon: 'catalog' },
+            { url: `${WEB_URL}/pullrequests`, title: 'Pull requests', icon: 'chat' },
+            { url: 'https://dev.azure.com/acme/Payments/_build', title: 'Pipelines', icon: 'dashboard' },
+            { url: `${WEB_URL}/branches`, title: 'Branches', icon: 'kind:location' },
+          ],
           annotations: {
             [ANNOTATION_LOCATION]: `url:${WEB_URL}`,
             [ANNOTATION_ORIGIN_LOCATION]: `url:${WEB_URL}`,
@@ -154,6 +165,89 @@ describe('repositoryEntityFromRepository', () => {
     expect(entityOf(mapWithoutFile({ defaultBranch: undefined })).spec).not.toHaveProperty('defaultBranch');
   });
 
+  describe('as the catalog UI shows it', () => {
+    /** The catalog's own entity policies, as it applies them to every entity it stores. */
+    const catalogPolicies = EntityPolicies.allOf([
+      new SchemaValidEntityPolicy(),
+      new FieldFormatEntityPolicy(),
+      new NoForeignRootFieldsEntityPolicy(),
+    ]);
+    const WHERE = 'payments-api in project Payments of the Azure DevOps organization acme';
+    const GENERATED = `Git repository ${WHERE}`;
+
+    it.each<[string, CatalogDocumentOverrides | undefined, Partial<AzureDevOpsRepository>, string, string]>([
+      ['a file with a description', { metadata: { description: 'Takes card payments.' } }, {}, 'Payments API', 'Takes card payments.'],
+      ['a file without one', {}, {}, 'Payments API', `${GENERATED}.`],
+      ['no file', undefined, {}, 'payments-api', `${GENERATED}.`],
+      ['a fork carrying its parent\'s file', { metadata: { description: 'Takes card payments.' } }, { isFork: true }, 'Payments API (fork)', 'Takes card payments.'],
+      ['a fork without a file', undefined, { isFork: true }, 'payments-api (fork)', `${GENERATED}, a fork.`],
+      ['a fork whose parent is known', undefined, { isFork: true, parent: { id: 'x', name: 'payments', project: 'Core' } }, 'payments-api (fork)', `${GENERATED}, a fork of Core/payments.`],
+      ['a disabled repository', undefined, { isDisabled: true }, 'payments-api', `Disabled Git repository ${WHERE}.`],
+      ['an empty repository', undefined, { defaultBranch: undefined }, 'payments-api', `Empty Git repository ${WHERE}.`],
+    ])('titles and describes %s', async (_name, document, repository, title, description) => {
+      const entity = entityOf(
+        document
+          ? mapWithFile(buildCatalogFileYaml(buildCatalogDocument(document)), { repository })
+          : mapWithoutFile(repository),
+      );
+
+      expect(entity.metadata).toMatchObject({ title, description });
+      await expect(new RepositoryEntityProcessor().validateEntityKind(entity)).resolves.toBe(true);
+      await expect(catalogPolicies.enforce(entity)).resolves.toBe(entity);
+    });
+
+    it('tells a fork apart from the parent whose catalog file it carries', () => {
+      const yaml = buildCatalogFileYaml(buildCatalogDocument());
+      const parent = entityOf(mapWithFile(yaml));
+      const fork = entityOf(mapWithFile(yaml, { repository: { id: 'f0', name: 'payments-api-fork', isFork: true } }));
+
+      expect(fork.metadata.title).not.toBe(parent.metadata.title);
+      expect(fork.metadata.tags).toEqual(['fork']);
+      expect(fork.spec.applicationContext?.title).toBe(parent.spec.applicationContext?.title);
+    });
+
+    it.each<[string, Partial<AzureDevOpsRepository>, RepositoryInsightFacts | undefined, string[] | undefined]>([
+      ['no tags to an ordinary repository without languages', {}, undefined, undefined],
+      ['the flags of a disabled fork', { isFork: true, isDisabled: true }, undefined, ['fork', 'disabled']],
+      ['the empty flag', { defaultBranch: undefined }, {}, ['empty']],
+      ['flags before languages', { isFork: true }, { languages: [{ name: 'Go', percentage: 90 }, { name: 'Shell', percentage: 10 }] }, ['fork', 'go', 'shell']],
+      ['a language spelled like a flag once', { isFork: true }, { languages: [{ name: 'Fork', percentage: 60 }, { name: 'C#', percentage: 40 }] }, ['fork', 'c#']],
+    ])('gives %s', async (_name, repository, facts, tags) => {
+      const entity = entityOf(
+        repositoryEntityFromRepository(buildRepository(repository), {
+          profile: buildProfile(),
+          ...(facts ? { insights: { facts, now: Date.parse('2026-11-30T12:00:00Z') } } : {}),
+        }),
+      );
+
+      if (tags) expect(entity.metadata.tags).toEqual(tags);
+      else expect(entity.metadata).not.toHaveProperty('tags');
+      await expect(catalogPolicies.enforce(entity)).resolves.toBe(entity);
+    });
+
+    it('keeps the flag tags with languages off', () => {
+      const entity = entityOf(
+        repositoryEntityFromRepository(buildRepository({ isDisabled: true }), {
+          profile: buildProfile({ insights: { languages: false } }),
+          insights: { facts: { languages: [{ name: 'Go', percentage: 100 }] }, now: 0 },
+        }),
+      );
+      expect(entity.metadata.tags).toEqual(['disabled']);
+    });
+
+    it.each<[string, Partial<AzureDevOpsRepository>, string[]]>([
+      ['every link of an ordinary repository', {}, ['Repository', 'Pull requests', 'Pipelines', 'Branches']],
+      ['the repository link alone of a disabled one', { isDisabled: true }, ['Repository']],
+      ['the repository link alone of an empty one', { defaultBranch: undefined }, ['Repository']],
+    ])('links %s', async (_name, repository, titles) => {
+      const entity = entityOf(mapWithoutFile(repository));
+
+      expect(entity.metadata.links?.map(link => link.title)).toEqual(titles);
+      expect(entity.metadata.links?.[0]).toEqual({ url: WEB_URL, title: 'Repository', icon: 'catalog' });
+      await expect(catalogPolicies.enforce(entity)).resolves.toBe(entity);
+    });
+  });
+
   describe('owner', () => {
     it.each([
       ['a short name', 'team-a', undefined, 'group:default/team-a'],
@@ -227,6 +321,14 @@ describe('repositoryEntityFromRepository', () => {
       expect(entityOf(result).spec).not.toHaveProperty('system');
       expect(warningsOf(result)).toEqual(['application "group:" is not a valid entity ref; left out of spec']);
     });
+  });
+
+  it('takes metadata.description from the file, as written but trimmed', async () => {
+    const entity = entityOf(mapComponent({ metadata: { description: 'Takes card payments.\nSee the runbook.\n' } }));
+
+    expect(entity.metadata.description).toBe('Takes card payments.\nSee the runbook.');
+    expect(entity.spec.applicationContext?.description).toBe('Takes card payments.\nSee the runbook.');
+    await expect(new RepositoryEntityProcessor().validateEntityKind(entity)).resolves.toBe(true);
   });
 
   it.each([
@@ -326,6 +428,12 @@ describe('repositoryEntityFromRepository', () => {
     ['an owner', { spec: { owner: `team-${'a'.repeat(1100)}` } }, (e: RepositoryEntity) => e.spec.owner, 'group:default/platform'],
     ['a title', { metadata: { title: 'T'.repeat(1100) } }, (e: RepositoryEntity) => e.metadata.title, 'payments-api'],
     ['a system', { spec: { system: 's'.repeat(1100) } }, (e: RepositoryEntity) => e.spec.system, undefined],
+    [
+      'a description',
+      { metadata: { description: 'd'.repeat(1100) } },
+      (e: RepositoryEntity) => e.metadata.description,
+      'Git repository payments-api in project Payments of the Azure DevOps organization acme.',
+    ],
   ])('falls back as if absent for %s over 1 KiB', (_name, overrides, read, expected) => {
     const entity = entityOf(mapComponent(overrides, { defaultOwner: 'group:default/platform' }));
 

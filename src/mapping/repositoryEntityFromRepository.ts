@@ -7,8 +7,11 @@ import {
 import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import { parseHttpUrl } from '../common/parseHttpUrl';
 import type { ProfileConfig } from '../config/types';
+import { flagTags } from './flagTags';
+import { generatedDescription } from './generatedDescription';
 import { insightFields, type RepositoryInsightFacts } from './insightFields';
 import { languageTags } from './languageTags';
+import { repositoryLinks } from './repositoryLinks';
 import { HOST_ORG_ANNOTATION, PROFILE_ANNOTATION, PROJECT_REPO_ANNOTATION } from './annotations';
 import { entityRefFromValue, type EntityRefDefaults } from './entityRefFromValue';
 import { repositoryEntityName } from './repositoryEntityName';
@@ -60,6 +63,12 @@ const OWNER_DEFAULT_KIND = 'Group';
 const SYSTEM_DEFAULT_KIND = 'System';
 
 /**
+ * Appended to a fork's title. A fork usually carries its parent's catalog file, title included,
+ * and the catalog table shows titles: without it, the two rows would read the same.
+ */
+export const FORK_TITLE_SUFFIX = ' (fork)';
+
+/**
  * Builds the Repository entity of one Azure DevOps repository. Pure: no I/O, no clock; the input is
  * never modified and the output shares no object with it.
  *
@@ -67,7 +76,10 @@ const SYSTEM_DEFAULT_KIND = 'System';
  * 1. Azure DevOps facts and provider-owned annotations (name, location annotations, organization,
  *    project, repository, id, branch, flags, visibility) always come from Azure DevOps and the
  *    profile; nothing in the file can change them.
- * 2. The application context fills `metadata.title` and `spec.type/lifecycle/owner/system`.
+ * 2. The application context fills `metadata.title`, `metadata.description` and
+ *    `spec.type/lifecycle/owner/system`. A fork's title ends in ` (fork)` wherever it came from,
+ *    and a repository whose file gives no description gets a generated one
+ *    (`generatedDescription`), so that the catalog table tells repositories apart.
  * 3. `defaultOwner` fills `spec.owner` when the context holds no usable owner.
  *
  * Optional fields are set only when they have a value: the catalog stores JSON, where `undefined`
@@ -121,7 +133,12 @@ export function repositoryEntityFromRepository(
       : {}),
     ...(options.insights ? insightFields(profile.insights, options.insights.facts, options.insights.now) : {}),
   };
-  const tags = options.insights && profile.insights.languages ? languageTags(options.insights.facts.languages ?? []) : [];
+  const flags = flagTags(repository);
+  const languages =
+    options.insights && profile.insights.languages ? languageTags(options.insights.facts.languages ?? []) : [];
+  // Flags first: they are what sets the repository apart; a language spelled like a flag is not repeated.
+  const tags = [...flags, ...languages.filter(tag => !flags.includes(tag))];
+  const links = repositoryLinks(repository);
 
   const locationRef = `url:${repository.webUrl}`;
   const entity: RepositoryEntity = {
@@ -136,8 +153,10 @@ export function repositoryEntityFromRepository(
         repository: repository.name,
         repositoryId: repository.id,
       }),
-      title: context?.title ?? repository.name,
+      title: repository.isFork ? `${context?.title ?? repository.name}${FORK_TITLE_SUFFIX}` : (context?.title ?? repository.name),
+      description: context?.description ?? generatedDescription(repository, profile.organization),
       ...(tags.length > 0 ? { tags } : {}),
+      ...(links.length > 0 ? { links } : {}),
       annotations: {
         [ANNOTATION_LOCATION]: locationRef,
         [ANNOTATION_ORIGIN_LOCATION]: locationRef,
@@ -220,7 +239,7 @@ export function hostOrgAnnotationValue(profile: Pick<ProfileConfig, 'apiUrl' | '
 /** A copy without keys whose value is undefined, which JSON would silently drop. */
 function copyContext(context: ApplicationContext): ApplicationContext {
   const copy: ApplicationContext = { source: context.source, path: context.path };
-  for (const key of ['name', 'title', 'category', 'lifecycle', 'owner', 'application'] as const) {
+  for (const key of ['name', 'title', 'category', 'lifecycle', 'owner', 'application', 'description'] as const) {
     const value = context[key];
     if (value !== undefined) {
       copy[key] = value;

@@ -72,6 +72,10 @@ describe('RepositoryEntityProcessor', () => {
       ['of an empty repository', { defaultBranch: undefined, empty: true }],
       ['with a public, disabled fork', { visibility: 'public', disabled: true, fork: true }],
       ['with a key a newer version may add', { futureField: 'x' }],
+      [
+        'with a description in its application context',
+        { applicationContext: { description: 'Takes card payments.', source: 'Backstage', path: 'catalog-info.yaml' } },
+      ],
     ])('accepts a Repository %s', async (_name, spec) => {
       await expect(processor.validateEntityKind(buildEntity(spec))).resolves.toBe(true);
     });
@@ -94,6 +98,7 @@ describe('RepositoryEntityProcessor', () => {
       ['an owner with spaces', { owner: 'group:default/Team A' }, 'spec.owner: must be a full entity ref'],
       ['a system that is no string', { system: { name: 'payments' } }, 'spec.system: Invalid input: expected string, received object'],
       ['a bad declared entity', { declaredEntities: ['component:default/ok', 'nope'] }, 'spec.declaredEntities.1: must be a full entity ref'],
+      ['an empty context description', { applicationContext: { description: '', source: 'Backstage', path: 'x' } }, 'spec.applicationContext.description: must not be empty'],
       ['an application context of another source', { applicationContext: { source: 'Snyk', path: 'x' } }, 'spec.applicationContext.source: Invalid input: expected "Backstage"'],
       ['empty and a default branch', { empty: true }, 'spec.empty: must be true exactly when spec.defaultBranch is absent'],
       ['not empty without a default branch', { defaultBranch: undefined }, 'spec.empty: must be true exactly when spec.defaultBranch is absent'],

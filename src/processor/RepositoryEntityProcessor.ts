@@ -41,6 +41,7 @@ const applicationContextSchema = z.object({
   lifecycle: nonEmptyString.optional(),
   owner: nonEmptyString.optional(),
   application: nonEmptyString.optional(),
+  description: nonEmptyString.optional(),
   source: z.literal('Backstage'),
   path: nonEmptyString,
 });

@@ -40,7 +40,7 @@ function run(command: string, args: string[]): Promise<void> {
 }
 
 /** Whether node_modules is missing or older than the lockfile. */
-export function needsInstall(): boolean {
+function needsInstall(): boolean {
   const installed = join(UI_DIR, 'node_modules', '.package-lock.json');
   if (!existsSync(installed)) {
     return true;
@@ -60,7 +60,7 @@ export async function buildApp({ log }: BuildAppOptions): Promise<void> {
     await run('npm', ['ci', '--no-audit', '--no-fund']);
     log(`Installed in ${seconds(started)}.`);
   }
-  log('Building the catalog UI demo (dev/ui: backstage package build)...');
+  log('Building the catalog UI demo (dev/ui: npm run build)...');
   const started = Date.now();
   await run('npm', ['run', 'build']);
   log(`Built in ${seconds(started)}.`);

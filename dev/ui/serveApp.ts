@@ -93,7 +93,14 @@ export async function serveApp(options: ServeAppOptions): Promise<AppServer> {
   let origin = '';
 
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://app').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://app').pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': CONTENT_TYPES['.txt']! });
+      res.end('Malformed path\n');
+      return;
+    }
     if (isBackendPath(path)) {
       proxy(req, res, backend);
       return;

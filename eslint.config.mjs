@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import layering from './eslint/layering.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'dev/ui/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

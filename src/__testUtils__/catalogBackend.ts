@@ -90,8 +90,23 @@ export async function startCatalogBackend(options: {
       }
       throw new Error(`The catalog did not reach the expected state for ${filter}; last saw ${last.length} entities`);
     },
-    stop: () => backend.stop(),
+    stop: async () => {
+      await backend.stop();
+      // A stopped catalog may still finish a stitch it began; let it, before the test's database
+      // is destroyed under it: knex would log the aborted query after the test file ended, which
+      // fails the whole run.
+      if (options.knex) await databaseIdle(options.knex);
+    },
   };
+}
+
+/** Resolves once no query holds or waits for a connection of `knex`, or after 5 s. */
+async function databaseIdle(knex: Knex): Promise<void> {
+  const pool = (knex.client as { pool?: { numUsed(): number; numPendingAcquires(): number } }).pool;
+  const deadline = Date.now() + 5_000;
+  while (pool && pool.numUsed() + pool.numPendingAcquires() > 0 && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
 }
 
 /** Resolves once each profile of `config` logged its token check line since line `since` (or fails after 20 s). */

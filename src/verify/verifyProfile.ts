@@ -25,9 +25,12 @@
 import type { AzureDevOpsApi, AzureDevOpsProject, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { AzureDevOpsApiFactory } from '../client/createAzureDevOpsApiFactory';
 import { AzureDevOpsError } from '../client/AzureDevOpsError';
-import { redact } from '../client/redact';
-import type { NameGlobs, ProfileConfig } from '../config/types';
-import { checkFromFailure, isAccessDenied, type CheckQuestion } from './checkFromFailure';
+import type { ProfileConfig } from '../config/types';
+import { checkFromFailure, type CheckQuestion } from './checkFromFailure';
+import { ok, question, skipped } from './checkResults';
+import { brokerVerdict, tokenVerdict } from './credentialVerdicts';
+import { profileProjectsFirst, readableRepository } from './probeTargets';
+import { redactedVerification, secretsOf } from './redactedVerification';
 import {
   SCOPES,
   VERIFICATION_CHECK_NAMES,
@@ -291,112 +294,15 @@ class ProfileProbe {
       checkedAt,
       ok: checks.every(check => !check.required || check.status === 'ok'),
       checks,
-      token: this.#token(),
-      ...(this.#profile.broker ? { broker: this.#broker(this.#profile.broker.url) } : {}),
+      token: tokenVerdict(this.#profile, { expired: this.#tokenExpired, accepted: this.#tokenAccepted, connectionError: this.#connectionError }),
+      ...(this.#profile.broker
+        ? { broker: brokerVerdict(this.#profile.broker.url, { tried: this.#connectionTried, connectionError: this.#connectionError }) }
+        : {}),
     };
   }
 
-  #token(): ProfileVerification['token'] {
-    if (this.#tokenExpired) {
-      return { expired: true, detail: `Azure DevOps says the ${this.#profile.broker ? "broker's " : ''}token has expired: renew it` };
-    }
-    const unknowable = this.#profile.broker
-      ? 'the broker adds the token inside your network, so its expiry cannot be known here'
-      : this.#profile.token
-        ? 'its expiry date cannot be known here: Azure DevOps tells it only to its PAT lifecycle API, which takes a Microsoft Entra token, not the PAT'
-        : 'the credentials come from integrations.azure and are fetched anew for every sync; their expiry cannot be known here';
-    if (this.#tokenAccepted) return { expired: false, detail: `accepted; ${unknowable}` };
-    if (isAccessDenied(this.#connectionError)) {
-      return { detail: 'refused without a reason: the token may be revoked, expired or unknown (Azure DevOps says "expired" only for some tokens)' };
-    }
-    return { detail: 'not known: Azure DevOps could not be asked' };
-  }
-
-  #broker(url: string): NonNullable<ProfileVerification['broker']> {
-    const host = new URL(url).host;
-    const error = this.#connectionError;
-    if (!this.#connectionTried) return { reachable: false, detail: `not tried: the connection could not be prepared` };
-    if (error instanceof AzureDevOpsError && (error.kind === 'network' || error.kind === 'timeout')) {
-      return { reachable: false, detail: `the broker at ${host} is unreachable: ${error.message}` };
-    }
-    return { reachable: true, detail: `the broker at ${host} answered` };
-  }
-}
-
-function question(name: VerificationCheckName, asking: string, without?: string): CheckQuestion {
-  return { name, required: REQUIRED.has(name), ...(SCOPE_OF[name] ? { scope: SCOPE_OF[name] } : {}), asking, ...(without ? { without } : {}) };
-}
-
-const REQUIRED = new Set<VerificationCheckName>(['connection', 'projects', 'repositories', 'file']);
-
-const SCOPE_OF: Record<VerificationCheckName, string | undefined> = {
-  connection: undefined,
-  projects: SCOPES.project,
-  repositories: SCOPES.code,
-  file: SCOPES.code,
-  projectAnalysis: SCOPES.analytics,
-  languages: SCOPES.analytics,
-};
-
-function ok(asked: CheckQuestion, detail: string): VerificationCheck {
-  const { name, required, scope } = asked;
-  return { name, status: 'ok', required, ...(scope !== undefined ? { scope } : {}), detail };
-}
-
-function skipped(name: VerificationCheckName, detail: string): VerificationCheck {
-  const { required, scope } = question(name, '');
-  return { name, status: 'skipped', required, ...(scope !== undefined ? { scope } : {}), detail };
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {
   return count === 1 ? one : many;
-}
-
-/** The profile's projects (by its project filters) first, the others after, each in listing order. */
-function profileProjectsFirst(projects: AzureDevOpsProject[], profile: ProfileConfig): AzureDevOpsProject[] {
-  const { projects: included, excludeProjects } = profile.filters;
-  const isProfiles = (project: AzureDevOpsProject) => matches(included, project.name, true) && !matches(excludeProjects, project.name, false);
-  return [...projects.filter(isProfiles), ...projects.filter(project => !isProfiles(project))];
-}
-
-/**
- * A repository a file can be read from: enabled (a disabled one answers every read as missing) and
- * not empty, of the profile's repository filters when one is.
- */
-function readableRepository(repositories: AzureDevOpsRepository[], profile: ProfileConfig): AzureDevOpsRepository | undefined {
-  const { repositories: included, excludeRepositories } = profile.filters;
-  const readable = repositories.filter(repository => !repository.isDisabled && repository.defaultBranch !== undefined);
-  return (
-    readable.find(repository => matches(included, repository.name, true) && !matches(excludeRepositories, repository.name, false)) ??
-    readable[0]
-  );
-}
-
-function matches(globs: NameGlobs | undefined, name: string, whenAbsent: boolean): boolean {
-  return globs ? globs.expressions.some(expression => expression.test(name)) : whenAbsent;
-}
-
-/** The profile's secrets as they could appear in text: as given, URL-encoded, inside a Basic header. */
-function secretsOf(profile: ProfileConfig): string[] {
-  const secrets: string[] = [];
-  if (profile.token) {
-    const token = profile.token;
-    secrets.push(token, encodeURIComponent(token), Buffer.from(`PAT:${token}`).toString('base64'), Buffer.from(`:${token}`).toString('base64'));
-  }
-  if (profile.broker) secrets.push(profile.broker.token, encodeURIComponent(profile.broker.token));
-  return secrets;
-}
-
-/**
- * Every string of the result with the profile's secrets removed. The client's messages already
- * are; this also covers what else was thrown (a credentials provider's error, say).
- */
-function redactedVerification(verification: ProfileVerification, secrets: string[]): ProfileVerification {
-  const clean = (text: string) => redact(text, secrets);
-  return {
-    ...verification,
-    checks: verification.checks.map(check => ({ ...check, detail: clean(check.detail) })),
-    token: { ...verification.token, detail: clean(verification.token.detail) },
-    ...(verification.broker ? { broker: { ...verification.broker, detail: clean(verification.broker.detail) } } : {}),
-  };
 }

@@ -23,14 +23,11 @@ import type { SyncStateStore } from '../state/SyncStateStore';
 import type { ProfileVerification } from '../verify/ProfileVerification';
 import { checkToken } from './checkToken';
 import { ProfileSyncState } from './ProfileSyncState';
-import { readRepositoryEntities, type SyncResult } from './readRepositoryEntities';
 import { OneAtATime } from './OneAtATime';
 import { ServiceHookHandler } from './ServiceHookHandler';
-import { runSync, SyncFailedError, type SyncOutcome } from './runSync';
-import type { SyncProgress } from './SyncProgress';
+import { runCycle, SyncFailedError, type SyncOutcome } from './runCycle';
 
-export type { SyncResult, SyncStats } from './readRepositoryEntities';
-export { SyncFailedError, type SyncOutcome } from './runSync';
+export { SyncFailedError, type SyncOutcome } from './runCycle';
 
 /** Options of the {@link AzureDevOpsRepositoriesProvider} constructor. */
 export interface AzureDevOpsRepositoriesProviderOptions {
@@ -41,8 +38,13 @@ export interface AzureDevOpsRepositoriesProviderOptions {
   createApi?: AzureDevOpsApiFactory;
   /** Defaults to `Date.now`; tests move time with it. */
   now?: () => number;
-  /** Where the state between syncs is kept; without one, in this process only (every restart is cold). */
-  store?: SyncStateStore;
+  /** Where the sync state is kept: the cycle in progress and one row per repository. */
+  store: SyncStateStore;
+  /**
+   * Asks the scheduler for the sync's next run at once; called when a run ends with its cycle in
+   * progress. Without it, the cycle goes on at the schedule's next run.
+   */
+  triggerNextRun?: () => void;
   /** Service hooks come through it when given: the provider subscribes once connected. */
   events?: EventsService;
   /** How often a long sync logs its progress; defaults to every 30 s. */
@@ -74,12 +76,13 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #serviceHooks: ServiceHookHandler;
   /** Syncs and batches of service hook events, never two at once. */
   readonly #oneAtATime = new OneAtATime();
+  readonly #triggerNextRun?: () => void;
   #connection?: EntityProviderConnection;
 
   /** One provider per profile of `catalog.providers.azureDevOpsRepositories`. Throws on bad config. */
   static fromConfig(
     config: Config,
-    options: { logger: LoggerService; scheduler: SchedulerService; store?: SyncStateStore; events?: EventsService },
+    options: { logger: LoggerService; scheduler: SchedulerService; store: SyncStateStore; events?: EventsService },
   ): AzureDevOpsRepositoriesProvider[] {
     const integrations = ScmIntegrations.fromConfig(config);
     const profiles = readProfileConfigs(config, { integrations });
@@ -97,6 +100,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
           createApi: createAzureDevOpsApiFactory(profile, credentialsProvider),
           store: options.store,
           events: options.events,
+          triggerNextRun: () => triggerWhenReleased(options.scheduler, `AzureDevOpsRepositoriesProvider:${profile.id}:refresh`, options.logger),
         }),
     );
   }
@@ -111,6 +115,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     this.#events = options.events;
     this.#progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
     this.#metrics = options.metrics ?? new SyncMetrics();
+    this.#triggerNextRun = options.triggerNextRun;
     this.#serviceHooks = new ServiceHookHandler({
       profile: this.#profile,
       state: this.#state,
@@ -202,64 +207,57 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   }
 
   /**
-   * Runs one sync and applies it ({@link runSync}); never throws, resolves `failed` with the reason.
-   * Syncs and batches of service hook events take turns.
+   * Runs one run of the sync ({@link runCycle}): the cycle in progress, or a new one, step by step
+   * until it is complete or the run's time is up. Never throws: resolves `failed` with the reason.
    */
   async refresh(logger: LoggerService, signal?: AbortSignal): Promise<SyncOutcome> {
     const connection = this.#connection;
     if (!connection) throw new Error(`${this.getProviderName()} is not connected yet`);
-    return this.#oneAtATime.run(() =>
-      runSync({
-        profile: this.#profile,
-        state: this.#state,
-        connection,
-        metrics: this.#metrics,
-        providerName: this.getProviderName(),
-        logger,
-        signal,
-        progressIntervalMs: this.#progressIntervalMs,
-        read: progress => this.read({ logger, signal, progress }),
-        save: (result, options) => this.saveState(result, options),
-        redacted: error => this.#redacted(error),
-      }),
-    );
-  }
-
-  /**
-   * Reads the profile's repositories and builds the entities, starting from the state the store
-   * holds (the last sync of any replica). No catalog side effects and nothing written: the caller
-   * applies the result and then calls {@link saveState}. Throws when the state cannot be loaded,
-   * the listing fails or the token is rejected, so the caller applies nothing.
-   */
-  async read(options: { logger: LoggerService; signal?: AbortSignal; progress?: SyncProgress }): Promise<SyncResult> {
-    await this.#state.load();
-    return readRepositoryEntities({
+    return runCycle({
       profile: this.#profile,
+      state: this.#state,
+      connection,
       createApi: this.#createApi,
-      changeTracker: this.#state.changeTracker,
-      knownRepositories: this.#state.knownRepositories,
-      languagesReadAt: this.#state.languagesReadAt,
+      metrics: this.#metrics,
+      providerName: this.getProviderName(),
+      logger,
+      signal,
       now: this.#now,
-      locationKey: this.getProviderName(),
-      logger: options.logger,
-      signal: options.signal,
-      progress: options.progress,
+      progressIntervalMs: this.#progressIntervalMs,
+      oneAtATime: this.#oneAtATime,
+      continueSoon: this.#triggerNextRun,
+      redacted: error => this.#redacted(error),
     });
-  }
-
-  /**
-   * Writes what {@link read} left for the next sync, once the catalog took `result` (a no-op
-   * without a store). `held`: the removal guard kept the removals back.
-   */
-  async saveState(
-    result: SyncResult,
-    options: { held: boolean; mutation: 'full' | 'delta'; startedAt: number },
-  ): Promise<{ written: number; deleted: number } | undefined> {
-    return this.#state.save(result, { ...options, endedAt: Date.now() });
   }
 
   #redacted(error: unknown): string {
     const secrets = [this.#profile.token, this.#profile.broker?.token].filter((secret): secret is string => !!secret);
     return redact(stringifyError(error), secrets);
   }
+}
+
+/** How long to keep asking for the next run while the scheduler still holds the one that just ended. */
+const TRIGGER_ATTEMPTS = 120;
+const TRIGGER_INTERVAL_MS = 250;
+
+/**
+ * Asks the scheduler to run a task again at once. Called from inside the task's run, which the
+ * scheduler holds until the run's function returns; so it asks in the background until the task
+ * is free (the scheduler answers a conflict while it runs), for half a minute at most.
+ */
+function triggerWhenReleased(scheduler: SchedulerService, taskId: string, logger: LoggerService): void {
+  void (async () => {
+    for (let attempt = 0; attempt < TRIGGER_ATTEMPTS; attempt++) {
+      await new Promise(resolve => setTimeout(resolve, TRIGGER_INTERVAL_MS).unref());
+      try {
+        await scheduler.triggerTask(taskId);
+        return;
+      } catch (error) {
+        if ((error as Error)?.name !== 'ConflictError') {
+          logger.debug(`Could not ask for the next run of ${taskId} at once; it runs on its schedule: ${stringifyError(error)}`);
+          return;
+        }
+      }
+    }
+  })();
 }

@@ -13,8 +13,9 @@ const HOUR_MS = 60 * 60 * 1000;
 const ACTIVITY_WINDOW_MARGIN_MS = HOUR_MS;
 
 /**
- * Every so often every file is read again whatever the activity says: a safety net should
- * Azure DevOps' analytics ever lag or miss a push.
+ * How long project analysis, once found unavailable, is not asked again. Every file is still read
+ * again once a day whatever the activity says (a safety net should Azure DevOps' analytics ever
+ * lag or miss a push), each at a time of its own: see `dueAgain`.
  */
 const FULL_READ_INTERVAL_MS = 24 * HOUR_MS;
 
@@ -75,7 +76,7 @@ export class ChangeTracker {
 
   /**
    * The repositories pushed to since the last clean sync, or `all` when every file must be read:
-   * the first sync, the daily full read, the option off, a window older than project analysis
+   * the first sync, the option off, a window older than project analysis
    * answers for, or an activity listing that is unavailable, refused or failed (reading
    * everything is slower but never wrong).
    */
@@ -89,7 +90,6 @@ export class ChangeTracker {
     const last = this.#lastSyncStartedAt;
     if (!this.#profile.backstageCatalog.enabled || last === undefined) return 'all';
     if (this.#activityUnavailableUntil !== undefined && startedAt < this.#activityUnavailableUntil) return 'all';
-    if (this.#lastFullReadAt === undefined || startedAt - this.#lastFullReadAt >= this.#fullReadIntervalMs) return 'all';
     const since = last - ACTIVITY_WINDOW_MARGIN_MS;
     if (startedAt - since > MAX_ACTIVITY_WINDOW_MS) return 'all';
     const askedAgainIn = `${Math.round(this.#fullReadIntervalMs / HOUR_MS)} hours`;

@@ -5,6 +5,7 @@ import type { StoredRepository } from '../state/types';
 import type { ChangedRepositories } from './ChangeTracker';
 import type { KnownInsights } from './KnownInsights';
 import { describeCatalogFile, describeRepository } from './describeRepository';
+import { dueAgain } from './dueAgain';
 import type { CatalogFileOutcome } from './readCatalogFile';
 
 export type { KnownInsights } from './KnownInsights';
@@ -26,6 +27,8 @@ interface KnownRepository {
   entityRefs?: string[];
   /** What was read of its commits and languages; kept whatever happens to its file. */
   insights?: KnownInsights;
+  /** When its file was last read: once a day at least, it is read again ({@link dueAgain}). */
+  fileReadAt?: number;
 }
 
 /**
@@ -38,20 +41,29 @@ export class KnownRepositories {
   readonly #known = new Map<string, KnownRepository>();
   /** Repositories whose read failed once with nothing known: a second failure no longer holds them back. */
   readonly #failedUnknown = new Set<string>();
+  /** The cycle that last saw each repository, as stored, or as marked by {@link markSeen}. */
+  readonly #seenInCycle = new Map<string, number>();
 
   constructor(options: { profile: ProfileConfig }) {
     this.#profile = options.profile;
   }
 
   /**
-   * The known outcome when it can stand for a read this sync: known, its last read succeeded, the
-   * default branch is the same and nothing was pushed since. Otherwise `undefined`: read the file.
+   * The known outcome when it can stand for a read now: known, its last read succeeded, the
+   * default branch is the same, nothing was pushed since and it is not due for its daily read
+   * ({@link dueAgain}; with `now`). Otherwise `undefined`: read the file.
    */
-  reusableOutcome(repository: AzureDevOpsRepository, changed: ChangedRepositories): KnownOutcome | undefined {
+  reusableOutcome(repository: AzureDevOpsRepository, changed: ChangedRepositories, now?: number): KnownOutcome | undefined {
     if (changed === 'all') return undefined;
     const known = this.#known.get(repository.id);
     if (!known || known.stale || known.branch !== repository.defaultBranch) return undefined;
+    if (now !== undefined && dueAgain(known.fileReadAt, now, repository.id)) return undefined;
     return changed.has(repository.id.toLowerCase()) ? undefined : known.outcome;
+  }
+
+  /** Marks repositories as seen by a cycle (listed by one of its steps, or changed by an event during it). */
+  markSeen(ids: Iterable<string>, cycleId: number): void {
+    for (const id of ids) this.#seenInCycle.set(id, cycleId);
   }
 
   /**
@@ -65,6 +77,8 @@ export class KnownRepositories {
     repository: AzureDevOpsRepository,
     outcome: CatalogFileOutcome,
     logger: LoggerService,
+    /** When `outcome` was read; absent when it is the known outcome standing in for a read. */
+    readAt?: number,
   ): KnownOutcome | 'gone' | 'unknown' {
     const where = describeCatalogFile(this.#profile, repository);
     switch (outcome.kind) {
@@ -106,8 +120,14 @@ export class KnownRepositories {
         break;
     }
     this.#failedUnknown.delete(repository.id);
-    const insights = this.#known.get(repository.id)?.insights;
-    this.#known.set(repository.id, { branch: repository.defaultBranch, outcome: this.#toKeep(outcome), ...(insights ? { insights } : {}) });
+    const previous = this.#known.get(repository.id);
+    const fileReadAt = readAt ?? previous?.fileReadAt;
+    this.#known.set(repository.id, {
+      branch: repository.defaultBranch,
+      outcome: this.#toKeep(outcome),
+      ...(previous?.insights ? { insights: previous.insights } : {}),
+      ...(fileReadAt !== undefined ? { fileReadAt } : {}),
+    });
     return outcome;
   }
 
@@ -135,12 +155,19 @@ export class KnownRepositories {
         failedUnknown: this.#failedUnknown.has(id),
         entityRefs: known.entityRefs ?? [],
         ...(known.insights ? { insights: JSON.stringify(known.insights) } : {}),
+        ...(known.fileReadAt !== undefined ? { fileReadAt: known.fileReadAt } : {}),
+        ...this.#seen(id),
       });
     }
     for (const id of this.#failedUnknown) {
-      if (!this.#known.has(id)) stored.set(id, { id, stale: false, failedUnknown: true, entityRefs: [] });
+      if (!this.#known.has(id)) stored.set(id, { id, stale: false, failedUnknown: true, entityRefs: [], ...this.#seen(id) });
     }
     return stored;
+  }
+
+  #seen(id: string): { seenInCycle?: number } {
+    const seenInCycle = this.#seenInCycle.get(id);
+    return seenInCycle === undefined ? {} : { seenInCycle };
   }
 
   /** What a previous sync, in this process or another, left in the store. */
@@ -148,6 +175,7 @@ export class KnownRepositories {
     const known = new KnownRepositories({ profile });
     for (const row of stored) {
       if (row.failedUnknown) known.#failedUnknown.add(row.id);
+      if (row.seenInCycle !== undefined) known.#seenInCycle.set(row.id, row.seenInCycle);
       if (row.outcome === undefined) continue;
       const outcome = JSON.parse(row.outcome) as KnownOutcome;
       known.#known.set(row.id, {
@@ -156,6 +184,7 @@ export class KnownRepositories {
         ...(row.stale ? { stale: true } : {}),
         entityRefs: row.entityRefs,
         ...(row.insights ? { insights: JSON.parse(row.insights) as KnownInsights } : {}),
+        ...(row.fileReadAt !== undefined ? { fileReadAt: row.fileReadAt } : {}),
       });
     }
     return known;
@@ -223,21 +252,7 @@ export class KnownRepositories {
     const refs = this.entityRefsOf(id);
     this.#known.delete(id);
     this.#failedUnknown.delete(id);
+    this.#seenInCycle.delete(id);
     return refs;
-  }
-
-  /**
-   * Forgets the repositories not in `ids`, so the cache never outgrows the organization, and
-   * returns the entity refs emitted for them: a delta mutation removes those itself.
-   */
-  retainOnly(ids: ReadonlySet<string>): string[] {
-    const removed: string[] = [];
-    for (const [id, known] of this.#known) {
-      if (ids.has(id)) continue;
-      removed.push(...(known.entityRefs ?? []));
-      this.#known.delete(id);
-    }
-    for (const id of this.#failedUnknown) if (!ids.has(id)) this.#failedUnknown.delete(id);
-    return removed;
   }
 }

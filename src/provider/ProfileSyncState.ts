@@ -1,121 +1,136 @@
 import type { ProfileConfig } from '../config/types';
 import type { SyncStateStore } from '../state/SyncStateStore';
-import { repositoryChanges, type StoredProfile, type StoredRepository } from '../state/types';
-import { ChangeTracker } from './ChangeTracker';
+import { repositoryChanges, sameStoredRepository, type StoredCycles, type StoredProfile, type StoredRepository } from '../state/types';
 import { KnownRepositories } from './KnownRepositories';
-import type { SyncResult } from './readRepositoryEntities';
-import { RemovalGuard } from './RemovalGuard';
+import type { CompletedCycle, SyncCycle } from './SyncCycle';
 
-/** What was loaded at the start of a sync: the base its changes are computed against. */
-interface Loaded {
-  profile?: StoredProfile;
-  repositories: Map<string, StoredRepository>;
+/** Some repositories' rows as a step or a batch of events loaded them, and what it makes of them. */
+export interface LoadedRepositories {
+  /** The rows as loaded: what the writes are compared against. */
+  rows: Map<string, StoredRepository>;
+  known: KnownRepositories;
 }
 
 /**
- * What one profile's syncs carry from one to the next: the known repositories, the change tracker
- * and the removal guard. Without a store they live in this process only. With one, every sync
- * starts from what the last sync of any replica wrote ({@link load}), and {@link save} writes only
- * the rows that changed, with the profile row, in one transaction, after the catalog took the
- * mutation: the store always describes what the catalog holds, and a sync whose write failed
- * leaves the previous state, from which the next sync only reads more.
+ * One profile's sync state in the store, read and written a step (or a batch of service hook
+ * events) at a time: the profile row with the cycle in progress, and the rows of the repositories
+ * at hand, never all of them. Every write of a step or a batch happens under the store's apply
+ * lock, after checking that no one else changed the rows it read ({@link changedSince}).
  */
 export class ProfileSyncState {
   readonly #profile: ProfileConfig;
-  readonly #store?: SyncStateStore;
-  #loaded?: Loaded;
-  knownRepositories: KnownRepositories;
-  changeTracker: ChangeTracker;
-  removalGuard: RemovalGuard;
-  /** When the profile's languages were last read (project analysis, once a day). */
-  languagesReadAt?: number;
+  readonly #store: SyncStateStore;
 
-  constructor(options: { profile: ProfileConfig; store?: SyncStateStore }) {
+  constructor(options: { profile: ProfileConfig; store: SyncStateStore }) {
     this.#profile = options.profile;
     this.#store = options.store;
-    this.knownRepositories = new KnownRepositories({ profile: options.profile });
-    this.changeTracker = new ChangeTracker({ profile: options.profile });
-    this.removalGuard = new RemovalGuard({ maxPercent: options.profile.maxRemovedPercent });
   }
 
-  /** Replaces what this process holds with what the store holds; nothing to do without a store. */
-  async load(): Promise<void> {
-    if (!this.#store) return;
-    const loaded = await this.#store.load(this.#profile.id);
-    this.#loaded = loaded;
-    this.knownRepositories = KnownRepositories.fromStored(this.#profile, loaded.repositories.values());
-    this.changeTracker = new ChangeTracker({ profile: this.#profile, restored: loaded.profile });
-    this.languagesReadAt = loaded.profile?.languagesReadAt;
-    // A profile row means a sync was applied: the refs of its repositories are what the catalog holds.
-    const applied = loaded.profile ? [...loaded.repositories.values()].flatMap(row => row.entityRefs) : undefined;
-    this.removalGuard = new RemovalGuard({
-      maxPercent: this.#profile.maxRemovedPercent,
-      applied,
-      awaitingConfirmation: loaded.profile?.removalsAwaitingConfirmation,
-    });
+  async loadProfile(): Promise<(StoredProfile & StoredCycles) | undefined> {
+    return this.#store.loadProfile(this.#profile.id);
+  }
+
+  /** The cycle in progress, if any. */
+  async cycleInProgress(): Promise<SyncCycle | undefined> {
+    const cycle = (await this.loadProfile())?.cycle;
+    return cycle ? (JSON.parse(cycle) as SyncCycle) : undefined;
+  }
+
+  /** The rows of some repositories; `ignoreCase` for ids a service hook spelt. */
+  async loadRepositories(ids: readonly string[], options: { ignoreCase?: boolean } = {}): Promise<LoadedRepositories> {
+    const rows = await this.#store.loadRepositories(this.#profile.id, ids, options);
+    return { rows, known: KnownRepositories.fromStored(this.#profile, rows.values()) };
+  }
+
+  /** The ids among `loaded` whose rows someone else wrote or deleted since they were loaded. */
+  async changedSince(loaded: LoadedRepositories, ids: readonly string[]): Promise<Set<string>> {
+    const current = await this.#store.loadRepositories(this.#profile.id, ids);
+    const changed = new Set<string>();
+    for (const id of ids) {
+      const before = loaded.rows.get(id);
+      const now = current.get(id);
+      if (before === undefined ? now !== undefined : now === undefined || !sameStoredRepository(before, now)) changed.add(id);
+    }
+    return changed;
+  }
+
+  /** With `ingestEntities`: which repository holds each declared ref (a repository's own ref is first in its row). */
+  async declaredRefHolders(): Promise<Map<string, string>> {
+    const holders = new Map<string, string>();
+    for (const [id, refs] of await this.#store.entityRefsByRepository(this.#profile.id)) {
+      for (const ref of refs.slice(1)) holders.set(ref, id);
+    }
+    return holders;
+  }
+
+  /** The rows a cycle has not seen, and how many rows there are: what its end may remove. */
+  async unseenBy(cycleId: number): Promise<{ unseen: StoredRepository[]; total: number }> {
+    const [unseen, total] = await Promise.all([
+      this.#store.repositoriesNotSeenIn(this.#profile.id, cycleId),
+      this.#store.countRepositories(this.#profile.id),
+    ]);
+    return { unseen, total };
+  }
+
+  withApplyLock<T>(apply: () => Promise<T>): Promise<T> {
+    return this.#store.withApplyLock(this.#profile.id, apply);
   }
 
   /**
-   * Writes the outcome of a sync the catalog took. With `held` removals, the rows of repositories
-   * no longer listed stay, so that the next sync still knows their entities are in the catalog.
-   * Returns the number of repository rows written and deleted.
+   * Writes what a step (with `cycle`) or a batch of events changed of `loaded`, leaving out the
+   * repositories in `skip`, and marks `seen` as seen by the cycle. Returns the rows written and deleted.
    */
-  async save(
-    result: SyncResult,
-    options: { held: boolean; mutation: 'full' | 'delta'; startedAt: number; endedAt: number },
-  ): Promise<{ written: number; deleted: number } | undefined> {
-    if (result.languagesReadAt !== undefined) this.languagesReadAt = result.languagesReadAt;
-    if (!this.#store) return undefined;
-    const before = this.#loaded?.repositories ?? new Map<string, StoredRepository>();
-    const after = this.knownRepositories.toStored();
-    if (options.held) for (const [id, row] of before) if (!after.has(id)) after.set(id, row);
-    const { upserted, deleted } = repositoryChanges(before, after);
-    const { requests, ...counts } = result.stats;
+  async saveRepositories(
+    loaded: LoadedRepositories,
+    options: { skip?: ReadonlySet<string>; seen?: { ids: string[]; cycleId: number }; cycle?: SyncCycle; eventsAppliedAt?: number },
+  ): Promise<{ written: number; deleted: number }> {
+    const skip = options.skip ?? new Set<string>();
+    const { upserted, deleted } = repositoryChanges(loaded.rows, loaded.known.toStored());
+    const written = upserted.filter(row => !skip.has(row.id));
+    const gone = deleted.filter(id => !skip.has(id));
     await this.#store.save(this.#profile.id, {
-      profile: {
-        lastSyncStartedAt: options.startedAt,
-        lastSyncEndedAt: options.endedAt,
-        lastSyncOutcome: 'succeeded',
-        lastSyncCounts: { ...counts, ...(requests ?? {}) },
-        ...this.changeTracker.state(),
-        removalsAwaitingConfirmation: this.removalGuard.awaitingConfirmation,
-        languagesReadAt: this.languagesReadAt,
-        lastMutation: options.mutation,
-      },
-      upserted,
-      deleted,
+      upserted: written,
+      deleted: gone,
+      ...(options.seen ? { seen: { ids: options.seen.ids.filter(id => !skip.has(id)), cycleId: options.seen.cycleId } } : {}),
+      ...(options.cycle ? { cycle: JSON.stringify(options.cycle) } : {}),
+      ...(options.eventsAppliedAt !== undefined ? { eventsAppliedAt: options.eventsAppliedAt } : {}),
     });
-    this.#loaded = { repositories: after };
-    return { written: upserted.length, deleted: deleted.length };
+    return { written: written.length, deleted: gone.length };
   }
 
-  /**
-   * Writes the repository rows that changed since {@link load}, and of the profile row only when
-   * events were last applied: what a batch of service hook events leaves. Returns the number of
-   * rows written and deleted.
-   */
-  async saveRepositories(): Promise<{ written: number; deleted: number } | undefined> {
-    if (!this.#store) return undefined;
-    const before = this.#loaded?.repositories ?? new Map<string, StoredRepository>();
-    const after = this.knownRepositories.toStored();
-    const { upserted, deleted } = repositoryChanges(before, after);
-    await this.#store.save(this.#profile.id, { upserted, deleted, eventsAppliedAt: Date.now() });
-    this.#loaded = { ...this.#loaded, repositories: after };
-    return { written: upserted.length, deleted: deleted.length };
+  /** Keeps a cycle that just started, before its first step. */
+  async saveCycle(cycle: SyncCycle): Promise<void> {
+    await this.#store.save(this.#profile.id, { upserted: [], deleted: [], cycle: JSON.stringify(cycle) });
+  }
+
+  /** Ends a cycle: the profile row as the last sync left it, the rows its end removed deleted. */
+  async completeCycle(options: { profile: StoredProfile; deleted: string[]; completed: CompletedCycle }): Promise<void> {
+    await this.#store.save(this.#profile.id, {
+      profile: options.profile,
+      upserted: [],
+      deleted: options.deleted,
+      cycle: null,
+      lastCycle: JSON.stringify(options.completed),
+    });
   }
 
   /** Marks a sync as running, for the status route of every replica, until it ends or `expiresAt` passes. */
   async recordSyncStarted(sync: { startedAt: number; expiresAt: number }): Promise<void> {
-    await this.#store?.recordSyncStarted(this.#profile.id, sync);
+    await this.#store.recordSyncStarted(this.#profile.id, sync);
+  }
+
+  /** A run that ended with its cycle in progress: not running any more, and not failed. */
+  async recordRunEnded(): Promise<void> {
+    await this.#store.recordRunEnded(this.#profile.id);
   }
 
   /** Keeps the last token check, for the status route (JSON, redacted). */
   async saveTokenCheck(tokenCheck: unknown): Promise<void> {
-    await this.#store?.saveTokenCheck(this.#profile.id, JSON.stringify(tokenCheck));
+    await this.#store.saveTokenCheck(this.#profile.id, JSON.stringify(tokenCheck));
   }
 
-  /** Records a failed sync; everything the next sync starts from stays as it is. */
+  /** Records a failed run; everything the next run starts from stays as it is. */
   async recordFailure(failure: { startedAt: number; endedAt: number; error: string }): Promise<void> {
-    await this.#store?.recordFailure(this.#profile.id, failure);
+    await this.#store.recordFailure(this.#profile.id, failure);
   }
 }

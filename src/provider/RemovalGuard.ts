@@ -54,6 +54,11 @@ export class RemovalGuard {
     return this.#verdict(removed.length, Math.max(this.#applied?.size ?? 0, removed.length));
   }
 
+  /** Whether removing `removing` of `of` (repositories, at a cycle's end) may go ahead now. */
+  verdictFor(removing: number, of: number): RemovalVerdict {
+    return this.#verdict(removing, of);
+  }
+
   #verdict(removing: number, of: number): RemovalVerdict {
     if (this.#maxPercent === undefined) return { hold: false };
     const trips = removing >= MIN_GUARDED_REMOVALS && removing * 100 > this.#maxPercent * of;

@@ -26,7 +26,7 @@ export interface ServiceHookHandlerOptions {
   profile: ProfileConfig;
   state: ProfileSyncState;
   createApi: AzureDevOpsApiFactory;
-  /** The provider's: a batch never runs beside one of its syncs. */
+  /** The provider's: a batch never applies beside one of its syncs' steps. */
   oneAtATime: OneAtATime;
   /** The `locationKey` of the entities: the provider name. */
   locationKey: string;
@@ -127,7 +127,9 @@ export class ServiceHookHandler {
     if (!connection) return events.map(() => 'ignored');
     const { profile, state, locationKey, logger } = this.#options;
     const started = Date.now();
-    await state.load();
+    // The rows of the events' repositories only, whatever the size of the profile.
+    const loaded = await state.loadRepositories(events.map(event => event.repositoryId), { ignoreCase: true });
+    const refHolders = profile.backstageCatalog.ingestEntities ? await state.declaredRefHolders() : new Map<string, string>();
     const api = await this.#options.createApi(profile);
     api.requestStats?.();
     let requests: RequestStats | undefined;
@@ -138,20 +140,30 @@ export class ServiceHookHandler {
         events,
         api,
         profile,
-        knownRepositories: state.knownRepositories,
+        knownRepositories: loaded.known,
+        refHolders,
         locationKey,
         logger,
         now: this.#options.now(),
       });
-      if (result.entities.length > 0 || result.removed.length > 0) {
-        await connection.applyMutation({
-          type: 'delta',
-          added: result.entities,
-          removed: result.removed.map(entityRef => ({ entityRef, locationKey })),
+      const applied = result;
+      // Under the apply lock: a step of a cycle (on any replica) never applies beside the batch,
+      // and one that read these repositories before leaves them as the batch writes them.
+      rows = await state.withApplyLock(async () => {
+        const cycle = await state.cycleInProgress();
+        if (cycle) loaded.known.markSeen(applied.applied, cycle.id);
+        if (applied.entities.length > 0 || applied.removed.length > 0) {
+          await connection.applyMutation({
+            type: 'delta',
+            added: applied.entities,
+            removed: applied.removed.map(entityRef => ({ entityRef, locationKey })),
+          });
+        }
+        return state.saveRepositories(loaded, {
+          eventsAppliedAt: Date.now(),
+          ...(cycle ? { seen: { ids: applied.applied, cycleId: cycle.id } } : {}),
         });
-        state.removalGuard.applied('delta', result.entities.map(({ entity }) => stringifyEntityRef(entity)), result.removed);
-      }
-      rows = await state.saveRepositories();
+      });
     } finally {
       // Also when the batch failed: its requests were sent all the same.
       requests = api.requestStats?.();

@@ -1,7 +1,7 @@
 import type { RequestStats } from '../client/AzureDevOpsApi';
 
 /** What a sync is doing, in the order it does it. */
-export type SyncPhase = 'listing repositories' | 'reading catalog files' | 'reading commits' | 'building entities';
+export type SyncPhase = 'listing repositories' | 'reading repositories';
 
 /**
  * Where a running sync stands, for the progress lines a long sync logs: the phase, repositories

@@ -1,11 +1,11 @@
-import type { AzureDevOpsApi, AzureDevOpsCommit, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import type { AzureDevOpsApi, AzureDevOpsCommit, AzureDevOpsRepository, ProjectLanguages } from '../client/AzureDevOpsApi';
 import type { ProfileConfig } from '../config/types';
 import { CONTRIBUTOR_WINDOW_DAYS, contributorsOf } from '../mapping/contributorsOf';
 import type { ChangedRepositories } from './ChangeTracker';
+import { dueAgain } from './dueAgain';
 import type { KnownInsights, KnownRepositories } from './KnownRepositories';
 import { errorMessage } from './errorMessage';
 import { mapConcurrently } from './mapConcurrently';
-import type { SyncProgress } from './SyncProgress';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Commit data and languages older than this are read again, pushes or not. */
@@ -15,13 +15,37 @@ export const COMMITS_PAGE = 100;
 /** Pages of commits at most per repository: beyond 1,000 commits in the window, the count is a floor. */
 export const MAX_COMMIT_PAGES = 10;
 
-/** What one sync read of the insights, by repository id, and whether the languages are now current. */
+/** What one step read of the insights, by repository id. */
 export interface InsightReads {
   byRepository: Map<string, KnownInsights>;
-  /** When every project's languages were asked for in this sync: the time to remember. */
-  languagesReadAt?: number;
   /** One line per read that failed; the previous values stay. */
   failures: string[];
+}
+
+/**
+ * The language metrics of the projects of one cycle, asked for once a day: a project's answer is
+ * kept while the cycle's steps go through its repositories (they come project by project), so a
+ * project costs one request, or two when its forks come later. Whether every project gave a full
+ * answer decides whether the cycle's end counts as the day's read.
+ */
+export class CycleLanguages {
+  #last?: { project: string; answer: ProjectLanguages | undefined };
+  /** A project's answer failed or was preliminary (206): the next cycle asks again. */
+  incomplete = false;
+
+  async of(api: AzureDevOpsApi, project: string): Promise<ProjectLanguages | undefined> {
+    if (this.#last?.project === project) return this.#last.answer;
+    this.#last = undefined;
+    try {
+      const answer = await api.getProjectLanguages({ project });
+      if (answer?.phase !== 'full') this.incomplete = true;
+      this.#last = { project, answer };
+      return answer;
+    } catch (error) {
+      this.incomplete = true;
+      throw error;
+    }
+  }
 }
 
 /** Options of {@link readInsights}. */
@@ -32,18 +56,18 @@ export interface ReadInsightsOptions {
   repositories: AzureDevOpsRepository[];
   knownRepositories: KnownRepositories;
   changed: ChangedRepositories;
-  /** When languages were last read for the profile. */
-  languagesReadAt?: number;
+  /** The cycle's languages when they are due (once a day); undefined when they are not. */
+  languages?: CycleLanguages;
   now: number;
   signal?: AbortSignal;
-  progress?: SyncProgress;
 }
 
 /**
- * Reads the insights a sync needs again, at a bounded cost: a repository's commits when nothing
+ * Reads the insights a step needs again, at a bounded cost: a repository's commits when nothing
  * is known of them, when it was pushed to (project analysis says so), when its default branch
- * changed, or once a day (the contributor window slides); every project's languages once a day.
- * Nothing else: freshness moves with the clock alone. A read that fails keeps what was known.
+ * changed, or once a day at a time of its own (the contributor window slides; {@link dueAgain});
+ * its project's languages when the cycle reads them (once a day). Nothing else: freshness moves
+ * with the clock alone. A read that fails keeps what was known.
  */
 export async function readInsights(options: ReadInsightsOptions): Promise<InsightReads> {
   const { api, profile, repositories, now } = options;
@@ -52,7 +76,6 @@ export async function readInsights(options: ReadInsightsOptions): Promise<Insigh
 
   if (profile.insights.freshness || profile.insights.contributors) {
     const due = repositories.filter(repository => commitsDue(repository, options));
-    options.progress?.startPhase('reading commits', due.length);
     await mapConcurrently(
       due,
       profile.concurrency,
@@ -62,37 +85,31 @@ export async function readInsights(options: ReadInsightsOptions): Promise<Insigh
         } catch (error) {
           reads.failures.push(`commits of project ${repository.project.name}, repository ${repository.name}: ${errorMessage(error)}`);
         }
-        options.progress?.step();
       },
       options.signal,
     );
   }
 
-  if (profile.insights.languages && (options.languagesReadAt === undefined || now - options.languagesReadAt >= INSIGHTS_MAX_AGE_MS)) {
+  const languages = options.languages;
+  if (profile.insights.languages && languages) {
     const byProject = new Map<string, AzureDevOpsRepository[]>();
     for (const repository of repositories) {
       const listed = byProject.get(repository.project.id);
       if (listed) listed.push(repository);
       else byProject.set(repository.project.id, [repository]);
     }
-    let failed = false;
-    await mapConcurrently(
-      [...byProject],
-      profile.concurrency,
-      async ([project, listed]) => {
-        try {
-          const answer = await api.getProjectLanguages({ project });
-          // A preliminary answer (206) or none at all leaves the previous languages.
-          if (answer?.phase !== 'full') return;
-          for (const repository of listed) record(repository.id, { languages: answer.repositories.get(repository.id.toLowerCase()) ?? [] });
-        } catch (error) {
-          failed = true;
-          reads.failures.push(`languages of project ${listed[0].project.name}: ${errorMessage(error)}`);
-        }
-      },
-      options.signal,
-    );
-    if (!failed) reads.languagesReadAt = now;
+    // One project at a time, in the step's order: the cycle keeps the answer of the last one.
+    for (const [project, listed] of byProject) {
+      options.signal?.throwIfAborted();
+      try {
+        const answer = await languages.of(api, project);
+        // A preliminary answer (206) or none at all leaves the previous languages.
+        if (answer?.phase !== 'full') continue;
+        for (const repository of listed) record(repository.id, { languages: answer.repositories.get(repository.id.toLowerCase()) ?? [] });
+      } catch (error) {
+        reads.failures.push(`languages of project ${listed[0].project.name}: ${errorMessage(error)}`);
+      }
+    }
   }
   return reads;
 }
@@ -103,7 +120,7 @@ function commitsDue(repository: AzureDevOpsRepository, options: ReadInsightsOpti
   const known = options.knownRepositories.insightsOf(repository.id).commits;
   if (!known || known.branch !== repository.defaultBranch) return true;
   if (options.changed !== 'all' && options.changed.has(repository.id.toLowerCase())) return true;
-  return options.now - known.readAt >= INSIGHTS_MAX_AGE_MS;
+  return dueAgain(known.readAt, options.now, repository.id, INSIGHTS_MAX_AGE_MS);
 }
 
 /**

@@ -22,6 +22,8 @@ export interface RepositoryEventsResult {
   counts: Record<EventOutcome, number>;
   /** What each event came to, in the order of the events. */
   outcomes: EventOutcome[];
+  /** Ids of the repositories whose entities the batch emits: seen by the cycle in progress. */
+  applied: string[];
 }
 
 /** What one event came to. */
@@ -35,6 +37,8 @@ type LookedUp =
       kind: 'read';
       repository: AzureDevOpsRepository;
       outcome: Exclude<CatalogFileOutcome, { kind: 'failed' }>;
+      /** The file was read now, not taken from what is known (a rename). */
+      fresh: boolean;
       /** Read again for a push or a new repository; absent when what is known stands. */
       commits?: KnownInsights['commits'];
     };
@@ -44,8 +48,10 @@ export interface ReadRepositoryEventsOptions {
   events: RepositoryEvent[];
   api: AzureDevOpsApi;
   profile: ProfileConfig;
-  /** The profile's state as the store holds it; updated with what the events found. */
+  /** The stored state of the events' repositories; updated with what the events found. */
   knownRepositories: KnownRepositories;
+  /** With `ingestEntities`: which repository holds each declared ref, over the whole profile. */
+  refHolders: Map<string, string>;
   locationKey: string;
   logger: LoggerService;
   /** Epoch ms: the commit window and freshness are measured from it. */
@@ -72,13 +78,14 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
     removed: [],
     counts: { applied: 0, removed: 0, unchanged: 0, ignored: 0, failed: 0 },
     outcomes: [],
+    applied: [],
   };
   const countOutcome = (index: number, outcome: EventOutcome) => {
     result.counts[outcome]++;
     result.outcomes[index] = outcome;
   };
   // Which repository each ref is emitted for: a file may not declare what another one holds.
-  const holders = knownRepositories.entityRefHolders();
+  const holders = options.refHolders;
   const remove = (id: string | undefined) => {
     if (id === undefined) return;
     for (const ref of knownRepositories.forget(id)) {
@@ -102,7 +109,7 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
 
     const { repository, outcome, commits } = lookup;
     const previousRefs = knownRepositories.entityRefsOf(repository.id);
-    const fileOutcome = knownRepositories.settle(repository, outcome, logger);
+    const fileOutcome = knownRepositories.settle(repository, outcome, logger, lookup.fresh ? options.now : undefined);
     if (commits) knownRepositories.recordInsights(repository.id, { commits });
     if (fileOutcome === 'gone' || fileOutcome === 'unknown') {
       remove(repository.id);
@@ -137,6 +144,7 @@ export async function readRepositoryEvents(options: ReadRepositoryEventsOptions)
     for (const ref of refs) holders.set(ref, repository.id);
     result.removed.push(...previousRefs.filter(ref => !refs.includes(ref)));
     knownRepositories.recordEntityRefs(repository.id, refs);
+    result.applied.push(repository.id);
     countOutcome(index, 'applied');
     logger.info(`${where}: applied${repositoryEntity.spec.applicationContext ? ', with application context' : ''}`);
   }
@@ -195,7 +203,7 @@ async function lookUp(event: RepositoryEvent, options: ReadRepositoryEventsOptio
   if (event.type === 'push' && outcome.kind !== 'repositoryGone' && !commits && knownRepositories.unchanged(repository, outcome)) {
     return { kind: 'unchanged', reason: 'the catalog file is the one already read' };
   }
-  return { kind: 'read', repository, outcome, ...(commits ? { commits } : {}) };
+  return { kind: 'read', repository, outcome, fresh: !reusable, ...(commits ? { commits } : {}) };
 }
 
 /**

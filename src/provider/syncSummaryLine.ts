@@ -1,5 +1,5 @@
 import type { ProfileConfig } from '../config/types';
-import type { SyncStats } from './readRepositoryEntities';
+import type { SyncCounts as SyncStats } from '../metrics/SyncMetrics';
 import { requestStatsText } from './requestStatsText';
 
 /** The one `info` line each applied sync logs: what it saw, emitted and cost. */

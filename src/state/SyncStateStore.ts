@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
-import type { StoredProfile, StoredProfileStatus, StoredRepository } from './types';
+import { profileFromRow, profileStatusFromRow, profileToRow, repositoryFromRow, repositoryToRow, type Row } from './rows';
+import type { StoredCycles, StoredProfile, StoredProfileStatus, StoredRepository } from './types';
 
 export const PROFILES_TABLE = 'azure_devops_repositories_profiles';
 export const REPOSITORIES_TABLE = 'azure_devops_repositories_repositories';
@@ -12,14 +15,28 @@ const MIGRATIONS_DIRECTORY = path.resolve(__dirname, '..', '..', 'migrations');
 /** Rows per insert: SQLite allows a few thousand bound values per statement, PostgreSQL more. */
 const CHUNK_ROWS = 200;
 
+/**
+ * How long the apply lock lasts should its holder die without releasing it: far longer than one
+ * delta mutation and one state write take, short enough that a lost replica blocks nobody for long.
+ */
+const APPLY_LOCK_TTL_MS = 60_000;
+/** How often a waiter asks for the apply lock again. */
+const APPLY_LOCK_POLL_MS = 25;
+
 /** The changes one sync (or one batch of service hook events) makes to a profile's state, written in one transaction. */
 export interface StateChanges {
-  /** The profile row; absent when only repositories changed, as with events. */
+  /** The profile row at the end of a cycle; absent when only repositories changed, as with a step or events. */
   profile?: StoredProfile;
+  /** The cycle in progress as JSON, `null` when it ended; absent to leave it as it is. */
+  cycle?: string | null;
+  /** The cycle that just completed, as JSON. */
+  lastCycle?: string;
   upserted: StoredRepository[];
   deleted: string[];
   /** When a batch of service hook events made these changes (none may be left to write). */
   eventsAppliedAt?: number;
+  /** Repositories a cycle's step saw: their rows are marked with the cycle, changed or not. */
+  seen?: { ids: string[]; cycleId: number };
 }
 
 /**
@@ -68,6 +85,15 @@ export class SyncStateStore {
           .onConflict('profile_id')
           .merge(Object.keys(columns));
       }
+      const cycles: Row = {};
+      if (changes.cycle !== undefined) cycles.cycle = changes.cycle;
+      if (changes.lastCycle !== undefined) cycles.last_cycle = changes.lastCycle;
+      if (Object.keys(cycles).length > 0) {
+        await trx(PROFILES_TABLE)
+          .insert({ profile_id: profileId, ...cycles })
+          .onConflict('profile_id')
+          .merge(Object.keys(cycles));
+      }
       if (changes.eventsAppliedAt !== undefined) {
         await trx(PROFILES_TABLE)
           .insert({ profile_id: profileId, last_event_at: changes.eventsAppliedAt })
@@ -86,7 +112,93 @@ export class SyncStateStore {
           .onConflict(['profile_id', 'repository_id'])
           .merge();
       }
+      const seen = changes.seen;
+      for (let i = 0; seen && i < seen.ids.length; i += CHUNK_ROWS) {
+        await trx(REPOSITORIES_TABLE)
+          .where({ profile_id: profileId })
+          .whereIn('repository_id', seen.ids.slice(i, i + CHUNK_ROWS))
+          .update({ seen_in_cycle: seen.cycleId });
+      }
     });
+  }
+
+  /** The profile row, with its cycle columns; undefined before anything was written for it. */
+  async loadProfile(profileId: string): Promise<(StoredProfile & StoredCycles) | undefined> {
+    const [row] = await this.#knex(PROFILES_TABLE).where({ profile_id: profileId });
+    return row ? { ...profileFromRow(row), cycle: row.cycle ?? undefined, lastCycle: row.last_cycle ?? undefined } : undefined;
+  }
+
+  /**
+   * The rows of some repositories of a profile, by id. With `ignoreCase`, ids are matched
+   * whatever their case (a service hook may spell an id otherwise than the listing), and the
+   * rows come back under the ids as stored.
+   */
+  async loadRepositories(
+    profileId: string,
+    ids: readonly string[],
+    options: { ignoreCase?: boolean } = {},
+  ): Promise<Map<string, StoredRepository>> {
+    const repositories = new Map<string, StoredRepository>();
+    for (let i = 0; i < ids.length; i += CHUNK_ROWS) {
+      const chunk = ids.slice(i, i + CHUNK_ROWS);
+      const query = this.#knex(REPOSITORIES_TABLE).where({ profile_id: profileId });
+      const rows: Row[] = options.ignoreCase
+        ? await query.whereRaw(`lower(repository_id) in (${chunk.map(() => '?').join(', ')})`, chunk.map(id => id.toLowerCase()))
+        : await query.whereIn('repository_id', chunk);
+      for (const row of rows) repositories.set(String(row.repository_id), repositoryFromRow(row));
+    }
+    return repositories;
+  }
+
+  /** The rows of a profile's repositories that the cycle `cycleId` has not seen: what its end removes. */
+  async repositoriesNotSeenIn(profileId: string, cycleId: number): Promise<StoredRepository[]> {
+    const rows: Row[] = await this.#knex(REPOSITORIES_TABLE)
+      .where({ profile_id: profileId })
+      .andWhere(query => query.whereNull('seen_in_cycle').orWhereNot('seen_in_cycle', cycleId));
+    return rows.map(repositoryFromRow);
+  }
+
+  /** How many repositories of a profile have a row. */
+  async countRepositories(profileId: string): Promise<number> {
+    const [{ count }] = await this.#knex(REPOSITORIES_TABLE).where({ profile_id: profileId }).count({ count: '*' });
+    return Number(count);
+  }
+
+  /**
+   * The refs emitted for each repository of a profile, and nothing else of its rows: who holds
+   * which declared entity, when a profile ingests them.
+   */
+  async entityRefsByRepository(profileId: string): Promise<Map<string, string[]>> {
+    const rows: Row[] = await this.#knex(REPOSITORIES_TABLE).where({ profile_id: profileId }).select('repository_id', 'entity_refs');
+    return new Map(rows.map(row => [String(row.repository_id), JSON.parse(String(row.entity_refs)) as string[]]));
+  }
+
+  /**
+   * Runs `apply` while no other step or batch of events of the profile applies anything, on any
+   * replica sharing the database, so that what one read before the other wrote never lands after
+   * it. The lock lapses after a minute should its holder die.
+   */
+  async withApplyLock<T>(profileId: string, apply: () => Promise<T>): Promise<T> {
+    const holder = randomUUID();
+    await this.#knex(PROFILES_TABLE).insert({ profile_id: profileId }).onConflict('profile_id').ignore();
+    const gaveUpAt = Date.now() + APPLY_LOCK_TTL_MS * 2;
+    for (;;) {
+      const now = Date.now();
+      const taken = await this.#knex(PROFILES_TABLE)
+        .where({ profile_id: profileId })
+        .andWhere(query => query.whereNull('apply_lock_until').orWhere('apply_lock_until', '<', now))
+        .update({ apply_lock_holder: holder, apply_lock_until: now + APPLY_LOCK_TTL_MS });
+      if (taken === 1) break;
+      if (now > gaveUpAt) throw new Error(`profile ${profileId}: another replica has held the apply lock for over ${(APPLY_LOCK_TTL_MS * 2) / 1000} s`);
+      await sleep(APPLY_LOCK_POLL_MS);
+    }
+    try {
+      return await apply();
+    } finally {
+      await this.#knex(PROFILES_TABLE)
+        .where({ profile_id: profileId, apply_lock_holder: holder })
+        .update({ apply_lock_holder: null, apply_lock_until: null });
+    }
   }
 
   /** Records a sync that failed, leaving everything the next sync starts from as it is. */
@@ -106,6 +218,11 @@ export class SyncStateStore {
       .insert({ profile_id: profileId, ...columns, consecutive_failures: 1 })
       .onConflict('profile_id')
       .merge({ ...columns, consecutive_failures: this.#knex.raw('?? + 1', [`${PROFILES_TABLE}.consecutive_failures`]) });
+  }
+
+  /** Records a run that ended with its cycle still in progress: no longer running, and no failure. */
+  async recordRunEnded(profileId: string): Promise<void> {
+    await this.#upsertColumns(profileId, { sync_started_at: null, sync_expires_at: null, consecutive_failures: 0 });
   }
 
   /** Marks a sync of the profile as running until it ends or `expiresAt` (its timeout) passes. */
@@ -148,85 +265,3 @@ export class SyncStateStore {
   }
 }
 
-type Row = Record<string, unknown>;
-
-/** PostgreSQL returns `bigint` as text. */
-function toNumber(value: unknown): number | undefined {
-  return value === null || value === undefined ? undefined : Number(value);
-}
-
-function toText(value: unknown): string | undefined {
-  return value === null || value === undefined ? undefined : String(value);
-}
-
-function profileFromRow(row: Row): StoredProfile {
-  return {
-    lastSyncStartedAt: toNumber(row.last_sync_started_at),
-    lastSyncEndedAt: toNumber(row.last_sync_ended_at),
-    lastSyncOutcome: toText(row.last_sync_outcome) as StoredProfile['lastSyncOutcome'],
-    lastSyncCounts: row.last_sync_counts ? JSON.parse(String(row.last_sync_counts)) : undefined,
-    lastError: toText(row.last_error),
-    activityCursor: toNumber(row.activity_cursor),
-    lastFullReadAt: toNumber(row.last_full_read_at),
-    activityUnavailableUntil: toNumber(row.activity_unavailable_until),
-    removalsAwaitingConfirmation: Boolean(row.removals_awaiting_confirmation),
-    languagesReadAt: toNumber(row.languages_read_at),
-    lastMutation: toText(row.last_mutation) as StoredProfile['lastMutation'],
-  };
-}
-
-function profileStatusFromRow(row: Row): StoredProfileStatus {
-  return {
-    ...profileFromRow(row),
-    profileId: String(row.profile_id),
-    syncStartedAt: toNumber(row.sync_started_at),
-    syncExpiresAt: toNumber(row.sync_expires_at),
-    consecutiveFailures: toNumber(row.consecutive_failures) ?? 0,
-    lastSuccessAt: toNumber(row.last_success_at),
-    lastEventAt: toNumber(row.last_event_at),
-    tokenCheck: toText(row.token_check),
-  };
-}
-
-function profileToRow(profile: StoredProfile): Row {
-  return {
-    last_sync_started_at: profile.lastSyncStartedAt ?? null,
-    last_sync_ended_at: profile.lastSyncEndedAt ?? null,
-    last_sync_outcome: profile.lastSyncOutcome ?? null,
-    last_sync_counts: profile.lastSyncCounts ? JSON.stringify(profile.lastSyncCounts) : null,
-    last_error: profile.lastError ?? null,
-    activity_cursor: profile.activityCursor ?? null,
-    last_full_read_at: profile.lastFullReadAt ?? null,
-    activity_unavailable_until: profile.activityUnavailableUntil ?? null,
-    removals_awaiting_confirmation: profile.removalsAwaitingConfirmation,
-    languages_read_at: profile.languagesReadAt ?? null,
-    last_mutation: profile.lastMutation ?? null,
-  };
-}
-
-function repositoryFromRow(row: Row): StoredRepository {
-  return {
-    id: String(row.repository_id),
-    branch: toText(row.branch),
-    fileId: toText(row.file_id),
-    outcome: toText(row.outcome),
-    stale: Boolean(row.stale),
-    failedUnknown: Boolean(row.failed_unknown),
-    entityRefs: JSON.parse(String(row.entity_refs)),
-    insights: toText(row.insights),
-  };
-}
-
-function repositoryToRow(profileId: string, repository: StoredRepository): Row {
-  return {
-    profile_id: profileId,
-    repository_id: repository.id,
-    branch: repository.branch ?? null,
-    file_id: repository.fileId ?? null,
-    outcome: repository.outcome ?? null,
-    stale: repository.stale,
-    failed_unknown: repository.failedUnknown,
-    entity_refs: JSON.stringify(repository.entityRefs),
-    insights: repository.insights ?? null,
-  };
-}

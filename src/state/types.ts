@@ -18,11 +18,19 @@ export interface StoredProfile {
   lastMutation?: 'full' | 'delta';
 }
 
+/** The sync cycle columns of a profile row: opaque JSON here, written step by step. */
+export interface StoredCycles {
+  /** The cycle in progress; undefined between cycles. */
+  cycle?: string;
+  /** The last complete cycle. */
+  lastCycle?: string;
+}
+
 /**
  * The profile row as the status route reads it: the last sync, and what is written outside syncs
  * (the sync in progress, failures in a row, service hook batches, the token check).
  */
-export interface StoredProfileStatus extends StoredProfile {
+export interface StoredProfileStatus extends StoredProfile, StoredCycles {
   profileId: string;
   /** Start of the sync in progress, until it ends or {@link syncExpiresAt} passes (a replica died mid-sync). */
   syncStartedAt?: number;
@@ -49,9 +57,16 @@ export interface StoredRepository {
   entityRefs: string[];
   /** What was read of its commits and languages, as JSON (opaque here); undefined while nothing is. */
   insights?: string;
+  /** The cycle (its start, epoch ms) that last listed it, or in which an event changed it. */
+  seenInCycle?: number;
+  /** When its catalog file was last read (epoch ms). */
+  fileReadAt?: number;
 }
 
-/** Whether two stored repositories differ: only those that do are written again. */
+/**
+ * Whether two stored repositories differ: only those that do are written again. Which cycle saw
+ * them is not compared: a step marks every repository it saw in one statement of its own.
+ */
 export function sameStoredRepository(a: StoredRepository, b: StoredRepository): boolean {
   return (
     a.id === b.id &&
@@ -61,6 +76,7 @@ export function sameStoredRepository(a: StoredRepository, b: StoredRepository): 
     a.stale === b.stale &&
     a.failedUnknown === b.failedUnknown &&
     a.insights === b.insights &&
+    a.fileReadAt === b.fileReadAt &&
     a.entityRefs.length === b.entityRefs.length &&
     a.entityRefs.every((ref, index) => ref === b.entityRefs[index])
   );

@@ -1,0 +1,97 @@
+import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
+import type { ChangeTrackerState } from './ChangeTracker';
+
+/** Counts of a cycle, added up step by step, for its summary line, the status route and the metrics. */
+export interface CycleStats {
+  /** Repositories the last listing returned, before filters. */
+  seen: number;
+  emitted: number;
+  skipped: number;
+  failed: number;
+  withContext: number;
+  /** Repositories whose file was not read again, because nothing was pushed to them. */
+  unchanged: number;
+  /** Repositories that could not be read and had nothing known: left as the catalog has them. */
+  unresolved: number;
+  requests: number;
+  retries: number;
+  throttledMs: number;
+}
+
+/**
+ * A sync cycle in progress: one pass over the organization, step by step, kept in the profile row
+ * as JSON so that any run on any replica resumes it. Its steps take the listed repositories in a
+ * fixed order ({@link cycleOrderKey}); the cursor is the key of the last repository done.
+ */
+export interface SyncCycle {
+  /** When it started (epoch ms): its id in the repository rows it saw, and, once it ends with nothing unresolved, where the next activity window opens. */
+  id: number;
+  /** Lower-case ids of the repositories pushed to since the last clean cycle, or `all` to read every file. */
+  changed: 'all' | string[];
+  /** Whether its steps ask for the projects' languages (once a day). */
+  languagesDue: boolean;
+  cursor?: string;
+  /** Repositories of the last run's listing, and how many of them were behind the cursor at the last step. */
+  total: number;
+  done: number;
+  runs: number;
+  /** When the last step ended. */
+  updatedAt: number;
+  /** What the change tracker knew when the cycle started: written to the profile row at its end. */
+  tracker: ChangeTrackerState;
+  /** A project's languages failed or were preliminary: the next cycle asks again. */
+  languagesIncomplete?: boolean;
+  stats: CycleStats;
+}
+
+/** What the profile row keeps of the last complete cycle. */
+export interface CompletedCycle {
+  startedAt: number;
+  endedAt: number;
+  repositories: number;
+  runs: number;
+  requests: number;
+}
+
+export function emptyCycleStats(): CycleStats {
+  return { seen: 0, emitted: 0, skipped: 0, failed: 0, withContext: 0, unchanged: 0, unresolved: 0, requests: 0, retries: 0, throttledMs: 0 };
+}
+
+/**
+ * Where a repository stands in a cycle: originals before forks (a fork's copy of a file must not
+ * take the refs its original declares), then project by project (a project's languages are asked
+ * for once), then by id. Never the listing's order: Azure DevOps gives none to rely on.
+ */
+export function cycleOrderKey(repository: AzureDevOpsRepository): string {
+  return `${repository.isFork ? 1 : 0}/${repository.project.id.toLowerCase()}/${repository.id.toLowerCase()}`;
+}
+
+/** The repositories in cycle order, each with its key. */
+export function inCycleOrder(repositories: readonly AzureDevOpsRepository[]): Array<{ key: string; repository: AzureDevOpsRepository }> {
+  return repositories
+    .map(repository => ({ key: cycleOrderKey(repository), repository }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The index of the first repository after `cursor` in `ordered` (0 without a cursor). */
+export function positionAfter(ordered: ReadonlyArray<{ key: string }>, cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ordered[middle].key <= cursor) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * When the cycle should end at the pace of its runs so far: the time it has spent on the
+ * repositories done, stretched to the rest. Undefined before any is done.
+ */
+export function estimatedCompletion(cycle: SyncCycle): number | undefined {
+  if (cycle.done === 0 || cycle.total === 0) return undefined;
+  const spent = cycle.updatedAt - cycle.id;
+  return Math.round(cycle.updatedAt + (spent * (cycle.total - cycle.done)) / cycle.done);
+}

@@ -64,8 +64,10 @@ interface AzureDevOpsRepositoriesProfileConfig {
    */
   maxRemovedPercent?: number | 'off';
   /**
-   * When the profile syncs; without a `scope`, `global` is used so that replicas sync once.
-   * Defaults to every 30 minutes, a 10-minute timeout and a 3-second initial delay.
+   * When the profile starts a sync cycle; without a `scope`, `global` is used so that replicas
+   * sync once. `timeout` bounds one run of the cycle, not the cycle: a run ends itself before it,
+   * keeping what it did, and the next run follows at once until the cycle is complete.
+   * Defaults to every 30 minutes, a 3-minute timeout and a 3-second initial delay.
    */
   schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
 }

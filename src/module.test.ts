@@ -63,7 +63,7 @@ describe('catalogModuleAzureDevOpsRepositories', () => {
     ]);
     expect(schedules).toEqual([
       expect.objectContaining({ frequency: { hours: 1 }, timeout: { minutes: 15 }, scope: 'global' }),
-      expect.objectContaining({ frequency: { minutes: 30 }, timeout: { minutes: 10 }, scope: 'global' }),
+      expect.objectContaining({ frequency: { minutes: 30 }, timeout: { minutes: 3 }, scope: 'global' }),
     ]);
     expect(processors).toEqual([expect.any(RepositoryEntityProcessor)]);
   });

@@ -13,12 +13,15 @@ export const PROFILES_CONFIG_KEY = 'catalog.providers.azureDevOpsRepositories';
 export const DEFAULT_API_URL = 'https://dev.azure.com';
 
 /**
- * The sync schedule of a profile without `schedule`. Global scope, because two backend replicas
- * sharing a database must run each sync once, not twice.
+ * The sync schedule of a profile without `schedule`: a new cycle every 30 minutes. The timeout is
+ * one run's, not the cycle's: a run ends itself before it and the next one follows at once, so a
+ * short timeout costs nothing, while a replica killed mid-run holds the scheduler's lease on the
+ * task until its timeout passes. Global scope, because two backend replicas sharing a database
+ * must run each sync once, not twice.
  */
 export const DEFAULT_SCHEDULE: Readonly<SchedulerServiceTaskScheduleDefinition> = Object.freeze({
   frequency: { minutes: 30 },
-  timeout: { minutes: 10 },
+  timeout: { minutes: 3 },
   initialDelay: { seconds: 3 },
   scope: 'global',
 });

@@ -79,11 +79,11 @@ describe('readProfileConfigs', () => {
       concurrency: 8,
       requestTimeoutMs: 60_000,
       maxRetries: 4,
-      maxRetryAfterMs: 300_000,
+      maxRetryAfterMs: 90_000,
       maxRemovedPercent: 50,
       schedule: {
         frequency: { minutes: 30 },
-        timeout: { minutes: 10 },
+        timeout: { minutes: 3 },
         initialDelay: { seconds: 3 },
         scope: 'global',
       },
@@ -336,10 +336,10 @@ describe('readProfileConfigs', () => {
     });
 
     it.each([
-      ['the default schedule (10 min)', {}, 300_000],
+      ['the default schedule (3 min)', {}, 90_000],
       ['a 3-minute timeout: half of it', { schedule: { frequency: { minutes: 5 }, timeout: { minutes: 3 } } }, 90_000],
       ['an ISO timeout', { schedule: { frequency: 'PT1H', timeout: 'PT1M' } }, 30_000],
-      ['an explicit value under the timeout', { maxRetryAfterSeconds: 599 }, 599_000],
+      ['an explicit value under the timeout', { maxRetryAfterSeconds: 179 }, 179_000],
     ])('holds maxRetryAfterSeconds within the sync timeout: %s', (_name, fields, expected) => {
       expect(readOne(fields).maxRetryAfterMs).toBe(expected);
     });
@@ -394,7 +394,7 @@ describe('readProfileConfigs', () => {
       ['a zero maxRemovedPercent', { maxRemovedPercent: 0 }, 'acme.maxRemovedPercent: expected an integer from 1 to 100, or off'],
       ['a maxRemovedPercent that is neither', { maxRemovedPercent: 'never' }, 'acme.maxRemovedPercent: expected an integer from 1 to 100, or off'],
       ['a zero maxRetryAfterSeconds', { maxRetryAfterSeconds: 0 }, 'acme.maxRetryAfterSeconds: expected an integer from 1 to 3600'],
-      ['a maxRetryAfterSeconds as long as the sync timeout', { maxRetryAfterSeconds: 600 }, "acme.maxRetryAfterSeconds: must be shorter than the schedule's timeout (600 s), or a sync would be cut off while it waits"],
+      ['a maxRetryAfterSeconds as long as the sync timeout', { maxRetryAfterSeconds: 180 }, "acme.maxRetryAfterSeconds: must be shorter than the schedule's timeout (180 s), or a sync would be cut off while it waits"],
       ['a bad defaultOwner', { defaultOwner: 'group:default/Team A!' }, 'acme.defaultOwner: "group:default/Team A!" is not a valid entity ref'],
       ['an empty defaultOwner name', { defaultOwner: 'group:default/' }, 'acme.defaultOwner: "group:default/" is not a valid entity ref'],
       ['a schedule without frequency', { schedule: { timeout: { minutes: 1 } } }, "acme.schedule: Missing required config value at 'frequency'"],

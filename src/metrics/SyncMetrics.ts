@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { metrics, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import { metrics, type Counter, type Gauge, type Histogram, type MeterProvider } from '@opentelemetry/api';
 import type { RequestStats } from '../client/AzureDevOpsApi';
 
 /** The first segment of every instrument's name. */
@@ -84,7 +84,7 @@ const REPOSITORY_OUTCOMES = {
 /**
  * Bucket bounds of `sync.duration`, in seconds: a sync of a small organization takes seconds, a
  * cold one of tens of thousands of repositories or one held back by throttling takes minutes, and
- * the default schedule's timeout is 10 minutes. The SDK's default bounds (0 to 10,000) are made for
+ * a cycle of a large organization runs over many runs of the schedule. The SDK's default bounds (0 to 10,000) are made for
  * milliseconds.
  */
 const SYNC_DURATION_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
@@ -101,6 +101,7 @@ export class SyncMetrics {
   readonly #retries: Counter;
   readonly #throttledWait: Counter;
   readonly #eventsHandled: Counter;
+  readonly #cycleProgress: Gauge;
 
   constructor(options: SyncMetricsOptions = {}) {
     const { name, version } = packageIdentity();
@@ -138,6 +139,15 @@ export class SyncMetrics {
       description: 'Service hook events a profile took, by topic and result',
       unit: '{event}',
     });
+    this.#cycleProgress = meter.createGauge(`${METRIC_PREFIX}.cycle.progress`, {
+      description: 'Share of the listed repositories the sync cycle in progress has gone through (1 once complete)',
+      unit: '1',
+    });
+  }
+
+  /** Records where the cycle in progress stands after a step (or 1 at its end). */
+  recordCycleProgress(profileId: string, cycle: { done: number; total: number }): void {
+    this.#cycleProgress.record(cycle.total === 0 ? 1 : Math.min(1, cycle.done / cycle.total), { profile: profileId });
   }
 
   /** Records one sync: its duration, and with `stats` its repositories, skipped file reads and requests. */

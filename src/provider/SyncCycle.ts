@@ -85,13 +85,3 @@ export function positionAfter(ordered: ReadonlyArray<{ key: string }>, cursor: s
   }
   return low;
 }
-
-/**
- * When the cycle should end at the pace of its runs so far: the time it has spent on the
- * repositories done, stretched to the rest. Undefined before any is done.
- */
-export function estimatedCompletion(cycle: SyncCycle): number | undefined {
-  if (cycle.done === 0 || cycle.total === 0) return undefined;
-  const spent = cycle.updatedAt - cycle.id;
-  return Math.round(cycle.updatedAt + (spent * (cycle.total - cycle.done)) / cycle.done);
-}

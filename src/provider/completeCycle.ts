@@ -62,7 +62,7 @@ export async function completeCycle(
             lastSyncStartedAt: cycle.id,
             lastSyncEndedAt: endedAt,
             lastSyncOutcome: 'succeeded',
-            lastSyncCounts: countsOf(context, listing),
+            lastSyncCounts: { ...countsOf(context, listing), requests: cycle.stats.requests, retries: cycle.stats.retries, throttledMs: cycle.stats.throttledMs },
             ...changeTracker.state(),
             removalsAwaitingConfirmation: guard.awaitingConfirmation,
             languagesReadAt: languagesRead ? cycle.id : stored?.languagesReadAt,
@@ -90,7 +90,8 @@ export async function completeCycle(
     `Profile ${profile.id}: cycle complete: ${cycle.total} repositories in ${cycle.runs} runs, ${stats.requests} requests, ` +
       `${Math.round((endedAt - cycle.id) / 1000)} s; ${removedRepositories} removed`,
   );
-  context.metrics.recordSync(profile.id, { result: 'succeeded', durationMs: Date.now() - options.started, stats: counts });
+  context.metrics.recordSync(profile.id, { result: 'succeeded', durationMs: endedAt - cycle.id, stats: counts });
+  context.metrics.recordCycleProgress(profile.id, { done: cycle.total, total: cycle.total });
   return { result: 'succeeded' };
 }
 

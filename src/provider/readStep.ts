@@ -66,29 +66,33 @@ export async function readStep(options: ReadStepOptions): Promise<StepResult> {
     seen: [],
     stats: { emitted: 0, skipped: 0, failed: 0, withContext: 0, unchanged: 0, unresolved: 0 },
   };
-  // Twice the request concurrency keeps the gate's slots busy while some reads are being parsed.
-  const outcomes = await mapConcurrently(
-    options.repositories,
-    profile.concurrency * 2,
-    async repository => {
-      const known = knownRepositories.reusableOutcome(repository, options.changed, now);
-      if (known) result.stats.unchanged++;
-      const outcome: CatalogFileOutcome = known ?? (await readCatalogFile(options.api, repository, profile.backstageCatalog));
-      progress?.step();
-      return { repository, outcome, readAt: known ? undefined : now };
-    },
-    options.signal,
-  );
-  const insights = await readInsights({
-    api: options.api,
-    profile,
-    repositories: options.repositories,
-    knownRepositories,
-    changed: options.changed,
-    languages: options.languages,
-    now,
-    signal: options.signal,
-  });
+  // The file reads and the insight reads go side by side: the request gate keeps to the
+  // profile's concurrency, and neither waits for the other's slowest answer.
+  const [outcomes, insights] = await Promise.all([
+    // Twice the request concurrency keeps the gate's slots busy while some reads are being parsed.
+    mapConcurrently(
+      options.repositories,
+      profile.concurrency * 2,
+      async repository => {
+        const known = knownRepositories.reusableOutcome(repository, options.changed, now);
+        if (known) result.stats.unchanged++;
+        const outcome: CatalogFileOutcome = known ?? (await readCatalogFile(options.api, repository, profile.backstageCatalog));
+        progress?.step();
+        return { repository, outcome, readAt: known ? undefined : now };
+      },
+      options.signal,
+    ),
+    readInsights({
+      api: options.api,
+      profile,
+      repositories: options.repositories,
+      knownRepositories,
+      changed: options.changed,
+      languages: options.languages,
+      now,
+      signal: options.signal,
+    }),
+  ]);
   if (insights.failures.length > 0) {
     logger.warn(`Profile ${profile.id}: ${insights.failures.length} insight reads failed, their previous values stay; the first: ${insights.failures[0]}`);
   }

@@ -66,4 +66,5 @@ export async function runStep(
       await state.saveRepositories(loaded, { skip: changedMeanwhile, seen: { ids: read.seen, cycleId: cycle.id }, cycle });
     }),
   );
+  context.metrics.recordCycleProgress(profile.id, cycle);
 }

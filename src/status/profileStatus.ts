@@ -1,5 +1,6 @@
 import type { ProfileConfig } from '../config/types';
 import type { StoredProfileStatus } from '../state/types';
+import { completedCycleOf, cycleProgressOf, type CompletedCycleSummary, type CycleProgress } from './cycleProgress';
 
 /**
  * `failing`: the last sync failed (the catalog kept its entities). `syncing`: a sync runs now, and
@@ -34,8 +35,12 @@ export interface ProfileStatus {
   lastSuccessAt: string | null;
   lastError: string | null;
   consecutiveFailures: number;
-  /** The sync running now, on any replica. */
+  /** The run of the sync going on now, on any replica. */
   syncing: { startedAt: string; timesOutAt?: string } | null;
+  /** The cycle in progress (a pass over the organization, over as many runs as it takes); null between cycles. */
+  cycle: CycleProgress | null;
+  /** The last complete cycle. */
+  lastCycle: CompletedCycleSummary | null;
   /** From the scheduler; null when it could not be asked (the answer says so in `schedulerError`). */
   nextRunAt: string | null;
   schedulerError?: string;
@@ -72,9 +77,11 @@ export function profileStatusOf(
     status: healthOf(stored, syncing !== null),
     lastSync: lastSyncOf(stored),
     lastSuccessAt: iso(stored?.lastSuccessAt),
-    lastError: stored?.lastSyncOutcome === 'failed' ? (stored.lastError ?? null) : null,
+    lastError: failing(stored) ? (stored?.lastError ?? null) : null,
     consecutiveFailures: stored?.consecutiveFailures ?? 0,
     syncing,
+    cycle: cycleProgressOf(stored?.cycle),
+    lastCycle: completedCycleOf(stored?.lastCycle),
     nextRunAt: context.task?.nextRunAt ?? null,
     ...(context.schedulerError !== undefined && { schedulerError: context.schedulerError }),
     incrementalSync: {
@@ -87,10 +94,15 @@ export function profileStatusOf(
   };
 }
 
+/** The last run failed: a run that went on with its cycle since clears it, though the cycle is not over. */
+function failing(stored: StoredProfileStatus | undefined): boolean {
+  return stored?.lastSyncOutcome === 'failed' && stored.consecutiveFailures > 0;
+}
+
 function healthOf(stored: StoredProfileStatus | undefined, syncing: boolean): ProfileHealth {
-  if (stored?.lastSyncOutcome === 'failed') return 'failing';
+  if (failing(stored)) return 'failing';
   if (syncing) return 'syncing';
-  if (stored?.lastSyncEndedAt === undefined) return 'never-synced';
+  if (stored?.lastSyncEndedAt === undefined && !stored?.cycle) return 'never-synced';
   return 'ok';
 }
 

@@ -22,7 +22,7 @@ export interface CapturedPoint {
 /** What one instrument recorded, as the SDK describes it. */
 export interface CapturedMetric {
   unit: string;
-  kind: 'counter' | 'histogram' | 'other';
+  kind: 'counter' | 'histogram' | 'gauge' | 'other';
   points: CapturedPoint[];
 }
 
@@ -94,6 +94,9 @@ function captured(metric: MetricData): CapturedMetric {
       kind: metric.isMonotonic ? 'counter' : 'other',
       points: metric.dataPoints.map(({ attributes, value }) => ({ attributes, value })),
     };
+  }
+  if (metric.dataPointType === DataPointType.GAUGE) {
+    return { unit, kind: 'gauge', points: metric.dataPoints.map(({ attributes, value }) => ({ attributes, value })) };
   }
   return { unit, kind: 'other', points: [] };
 }

@@ -34,6 +34,7 @@ describe('SyncMetrics', () => {
     const metrics = new SyncMetrics();
     metrics.recordSync('acme', { result: 'succeeded', durationMs: 1_000, stats: STATS });
     metrics.recordEvent('acme', { topic: 'git.push', result: 'applied' });
+    metrics.recordCycleProgress('acme', { done: 1, total: 2 });
     const collected = await capture.collect();
     expect(Object.fromEntries([...collected].map(([key, { unit, kind }]) => [key, { unit, kind }]))).toEqual({
       [name('sync.duration')]: { unit: 's', kind: 'histogram' },
@@ -43,6 +44,7 @@ describe('SyncMetrics', () => {
       [name('retries')]: { unit: '{request}', kind: 'counter' },
       [name('throttled_wait')]: { unit: 's', kind: 'counter' },
       [name('events.handled')]: { unit: '{event}', kind: 'counter' },
+      [name('cycle.progress')]: { unit: '1', kind: 'gauge' },
     });
   });
 
@@ -119,6 +121,18 @@ describe('SyncMetrics', () => {
     ]);
     expect(await capture.value(name('retries'), { profile: 'acme', source: 'events' })).toBe(1);
     expect(await capture.value(name('throttled_wait'), { profile: 'acme', source: 'events' })).toBe(0);
+  });
+
+  it('keeps where the cycle in progress stands, as a share of the listed repositories', async () => {
+    const metrics = new SyncMetrics();
+    metrics.recordCycleProgress('acme', { done: 250, total: 1_000 });
+    expect(await capture.value(name('cycle.progress'), { profile: 'acme' })).toBe(0.25);
+    metrics.recordCycleProgress('acme', { done: 1_000, total: 1_000 });
+    metrics.recordCycleProgress('empty', { done: 0, total: 0 });
+    expect(await capture.points(name('cycle.progress'))).toEqual([
+      { attributes: { profile: 'acme' }, value: 1 },
+      { attributes: { profile: 'empty' }, value: 1 },
+    ]);
   });
 
   it('counts service hook events by topic and result', async () => {

@@ -4,15 +4,13 @@
  * appended as lines as it arrives, and read back once the pass is over, to compare with the
  * organization.
  */
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createReadStream } from 'node:fs';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type { EntityProviderConnection, EntityProviderMutation } from '@backstage/plugin-catalog-node';
 
 export class AppliedEntitiesFile implements EntityProviderConnection {
   readonly #path: string;
-  /** Catalog entities applied by earlier passes carry on: a pass that reads nothing still emits. */
   mutations = 0;
 
   constructor(path: string) {
@@ -37,21 +35,25 @@ export class AppliedEntitiesFile implements EntityProviderConnection {
 
   async refresh(): Promise<void> {}
 
-  /** What the catalog holds after every mutation so far, by ref. */
-  async entities(): Promise<Map<string, Entity>> {
-    const held = new Map<string, Entity>();
-    const lines = createInterface({ input: createReadStream(this.#path), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (!line) continue;
-      const record = JSON.parse(line) as { clear?: true; removed?: string; entity?: Entity };
-      if (record.clear) held.clear();
-      if (record.removed) held.delete(record.removed);
-      if (record.entity) held.set(stringifyEntityRef(record.entity), record.entity);
-    }
-    return held;
+  get path(): string {
+    return this.#path;
   }
 
   remove(): void {
     rmSync(this.#path, { force: true });
   }
+}
+
+/** What a catalog holds after the mutations an {@link AppliedEntitiesFile} kept, by ref. */
+export async function readAppliedEntities(path: string): Promise<Map<string, Entity>> {
+  const held = new Map<string, Entity>();
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line) continue;
+    const record = JSON.parse(line) as { clear?: true; removed?: string; entity?: Entity };
+    if (record.clear) held.clear();
+    if (record.removed) held.delete(record.removed);
+    if (record.entity) held.set(stringifyEntityRef(record.entity), record.entity);
+  }
+  return held;
 }

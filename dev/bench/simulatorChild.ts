@@ -9,7 +9,8 @@ import {
   type SimulatedOrganization,
   type SimulatedRepository,
 } from '../simulator';
-import { truthOf } from './expectedEntities';
+import { readAppliedEntities } from './AppliedEntitiesFile';
+import { compareEntities, truthOf } from './expectedEntities';
 import type { Mutation, MutationResult, SimulatorCommand, SimulatorMessage, SimulatorReplies, SimulatorStats } from './simulatorProcess';
 
 const ORGANIZATION = 'bench';
@@ -46,6 +47,13 @@ async function handle(command: SimulatorCommand): Promise<SimulatorReplies[Simul
     }
     case 'truth':
       return truthOf(running().organization(ORGANIZATION));
+    case 'verify': {
+      // Here rather than in the bench's process, so that neither the organization's truth nor the
+      // applied entities weigh on the memory the bench measures there.
+      const { repositories, ...counts } = truthOf(running().organization(ORGANIZATION));
+      const entities = [...(await readAppliedEntities(command.file)).values()];
+      return { ...compareEntities({ repositories, ...counts }, entities), entities: entities.length, counts };
+    }
     case 'mutate':
       return mutate(running(), command.mutation);
     case 'stats':

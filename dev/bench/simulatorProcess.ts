@@ -7,6 +7,15 @@ import { join } from 'node:path';
 import type { ThrottleOptions, ThrottleStats } from '../simulator';
 import type { Truth } from './expectedEntities';
 
+/** What `verify` answers: the comparison, and the organization's counts the lower bounds take. */
+export interface Verdict {
+  correct: boolean;
+  mismatches: string[];
+  mismatchCount: number;
+  entities: number;
+  counts: Omit<Truth, 'repositories'>;
+}
+
 /** The synthetic organization and how the simulator answers. */
 export interface SimulatorSetup {
   repos: number;
@@ -41,6 +50,7 @@ export interface SimulatorStats {
 export type SimulatorCommand =
   | { cmd: 'start'; setup: SimulatorSetup }
   | { cmd: 'truth' }
+  | { cmd: 'verify'; file: string }
   | { cmd: 'mutate'; mutation: Mutation }
   | { cmd: 'stats'; reset: boolean }
   | { cmd: 'stop' };
@@ -48,6 +58,8 @@ export type SimulatorCommand =
 export interface SimulatorReplies {
   start: { url: string; organization: string; token: string };
   truth: Truth;
+  /** The applied entities of `file` (an `AppliedEntitiesFile`) compared with the organization, in the child. */
+  verify: Verdict;
   mutate: MutationResult;
   stats: SimulatorStats;
   stop: Record<string, never>;

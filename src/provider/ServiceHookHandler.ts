@@ -1,5 +1,4 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import type { EventParams } from '@backstage/plugin-events-node';
 import type { RequestStats } from '../client/AzureDevOpsApi';

@@ -29,22 +29,45 @@ export interface InsightReads {
  * answer decides whether the cycle's end counts as the day's read.
  */
 export class CycleLanguages {
+  /** The answer of the last project of the last step: the next step may begin with the same project. */
   #last?: { project: string; answer: ProjectLanguages | undefined };
   /** A project's answer failed or was preliminary (206): the next cycle asks again. */
   incomplete = false;
 
-  async of(api: AzureDevOpsApi, project: string): Promise<ProjectLanguages | undefined> {
-    if (this.#last?.project === project) return this.#last.answer;
-    this.#last = undefined;
-    try {
-      const answer = await api.getProjectLanguages({ project });
-      if (answer?.phase !== 'full') this.incomplete = true;
-      this.#last = { project, answer };
-      return answer;
-    } catch (error) {
-      this.incomplete = true;
-      throw error;
-    }
+  /**
+   * The answers for the projects of one step, asked side by side (the request gate keeps to the
+   * profile's concurrency); a project that failed is missing, with its error in `failures`.
+   */
+  async ofProjects(
+    api: AzureDevOpsApi,
+    projects: string[],
+    options: { concurrency: number; signal?: AbortSignal },
+  ): Promise<{ answers: Map<string, ProjectLanguages | undefined>; failures: Map<string, unknown> }> {
+    const answers = new Map<string, ProjectLanguages | undefined>();
+    const failures = new Map<string, unknown>();
+    const last = this.#last;
+    await mapConcurrently(
+      projects,
+      options.concurrency,
+      async project => {
+        if (last?.project === project) {
+          answers.set(project, last.answer);
+          return;
+        }
+        try {
+          const answer = await api.getProjectLanguages({ project });
+          if (answer?.phase !== 'full') this.incomplete = true;
+          answers.set(project, answer);
+        } catch (error) {
+          this.incomplete = true;
+          failures.set(project, error);
+        }
+      },
+      options.signal,
+    );
+    const lastProject = projects[projects.length - 1];
+    this.#last = lastProject !== undefined && answers.has(lastProject) ? { project: lastProject, answer: answers.get(lastProject) } : undefined;
+    return { answers, failures };
   }
 }
 
@@ -74,7 +97,8 @@ export async function readInsights(options: ReadInsightsOptions): Promise<Insigh
   const reads: InsightReads = { byRepository: new Map(), failures: [] };
   const record = (id: string, insights: KnownInsights) => reads.byRepository.set(id, { ...reads.byRepository.get(id), ...insights });
 
-  if (profile.insights.freshness || profile.insights.contributors) {
+  const commits = async () => {
+    if (!(profile.insights.freshness || profile.insights.contributors)) return;
     const due = repositories.filter(repository => commitsDue(repository, options));
     await mapConcurrently(
       due,
@@ -88,29 +112,32 @@ export async function readInsights(options: ReadInsightsOptions): Promise<Insigh
       },
       options.signal,
     );
-  }
+  };
 
-  const languages = options.languages;
-  if (profile.insights.languages && languages) {
+  const languages = async () => {
+    if (!profile.insights.languages || !options.languages) return;
     const byProject = new Map<string, AzureDevOpsRepository[]>();
     for (const repository of repositories) {
       const listed = byProject.get(repository.project.id);
       if (listed) listed.push(repository);
       else byProject.set(repository.project.id, [repository]);
     }
-    // One project at a time, in the step's order: the cycle keeps the answer of the last one.
+    const { answers, failures } = await options.languages.ofProjects(api, [...byProject.keys()], {
+      concurrency: profile.concurrency,
+      signal: options.signal,
+    });
     for (const [project, listed] of byProject) {
-      options.signal?.throwIfAborted();
-      try {
-        const answer = await languages.of(api, project);
-        // A preliminary answer (206) or none at all leaves the previous languages.
-        if (answer?.phase !== 'full') continue;
-        for (const repository of listed) record(repository.id, { languages: answer.repositories.get(repository.id.toLowerCase()) ?? [] });
-      } catch (error) {
-        reads.failures.push(`languages of project ${listed[0].project.name}: ${errorMessage(error)}`);
-      }
+      const failure = failures.get(project);
+      if (failure !== undefined) reads.failures.push(`languages of project ${listed[0].project.name}: ${errorMessage(failure)}`);
+      const answer = answers.get(project);
+      // A preliminary answer (206) or none at all leaves the previous languages.
+      if (answer?.phase !== 'full') continue;
+      for (const repository of listed) record(repository.id, { languages: answer.repositories.get(repository.id.toLowerCase()) ?? [] });
     }
-  }
+  };
+
+  // Side by side: the request gate keeps to the profile's concurrency.
+  await Promise.all([commits(), languages()]);
   return reads;
 }
 

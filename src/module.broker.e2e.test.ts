@@ -123,7 +123,7 @@ describe('a broker with accept rules', () => {
       'the broker blocked the request: none of its accept rules allows it; add one for GET /:org/:project/_apis/git/repositories/:repo/items with query parameter path=/catalog-info.yaml',
     );
     expect(lines[0].message).not.toContain(BROKER_TOKEN);
-    expect(logs.ofProvider(PROFILE, since).some(line => /^Synced profile .* full mutation/.test(line.message))).toBe(true);
+    expect(logs.ofProvider(PROFILE, since).some(line => /^Synced profile .* 0 unresolved/.test(line.message))).toBe(true);
 
     // Once the broker lets it through, the next push brings the context back.
     simulator.clearFaults();

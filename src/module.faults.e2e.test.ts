@@ -437,20 +437,20 @@ describe('the fault matrix on the real catalog', () => {
               expect(line.message).toMatch(who);
               expect(line.message).toMatch(row.cause);
             }
-            expect(logs.ofProvider(target.profileId, since).some(line => /^Synced profile .* full mutation/.test(line.message))).toBe(true);
+            expect(logs.ofProvider(target.profileId, since).some(line => /^Synced profile .* 0 unresolved/.test(line.message))).toBe(true);
             break;
           }
           case 'clean': {
             expect(lines).toEqual([]);
             const synced = logs.ofProvider(target.profileId, since).find(line => line.message.startsWith('Synced profile'));
-            expect(synced?.message).toMatch(/ 0 failed, .*full mutation/);
+            expect(synced?.message).toMatch(/ 0 failed, 0 unresolved, /);
             expect(await providerView(target)).toEqual(before.get(target.profileId)!.view);
             break;
           }
           case 'synced': {
             expect(lines).toEqual([]);
             const synced = logs.ofProvider(target.profileId, since).find(line => line.message.startsWith('Synced profile'));
-            expect(synced?.message).toMatch(/0 failed, .*full mutation, \d+ requests, 1 retries/);
+            expect(synced?.message).toMatch(/0 failed, 0 unresolved, .*\d+ requests, 1 retries/);
             const listings = target.simulator.requests.filter(request => request.route === 'repositories' && request.time >= rowStarted);
             const throttled = listings.findIndex(request => request.status === 429);
             const retry = listings.slice(throttled + 1).find(request => request.path === listings[throttled].path);

@@ -183,16 +183,30 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
 
   async listRepositories(options: { project?: string } = {}): Promise<RepositoryListing> {
     const operation = options.project ? `listing repositories of project ${options.project}` : 'listing repositories';
-    const response = await this.#transport.get(await this.#areas.git(), RESOURCES.repositories, operation, {
-      // An absent project drops out of the route: the organization-wide listing, one request.
-      routeValues: { project: options.project },
-    });
-    const listing: RepositoryListing = { repositories: [], malformed: [] };
-    for (const item of this.#listValues(response, operation)) {
+    let listing: RepositoryListing = { repositories: [], malformed: [] };
+    const take = (item: unknown) => {
       const repository = repositoryFromJson(item, this.#organizationUrl);
       if (typeof repository === 'string') listing.malformed.push(repository);
       else listing.repositories.push(repository);
+    };
+    const response = await this.#transport.get(await this.#areas.git(), RESOURCES.repositories, operation, {
+      // An absent project drops out of the route: the organization-wide listing, one request.
+      routeValues: { project: options.project },
+      // Item by item as it arrives: the whole listing's body and parse tree are never held.
+      readList: () => {
+        listing = { repositories: [], malformed: [] };
+        return take;
+      },
+    });
+    if (!response.list) {
+      for (const item of this.#listValues(response, operation)) take(item);
+      return listing;
     }
+    if (response.statusCode !== 200) throw this.#errors.fromStatus(response, operation);
+    if (response.list.error) {
+      throw this.#errors.create('invalidResponse', operation, 'the JSON answer does not parse (truncated or malformed)', response.statusCode);
+    }
+    if (!response.list.valueFound) throw this.#errors.create('invalidResponse', operation, 'the answer has no "value" list', response.statusCode);
     return listing;
   }
 

@@ -19,6 +19,11 @@ export interface VersionedRequest {
    * body. Defaults to {@link MAX_LISTING_BYTES}.
    */
   maxBodyBytes?: number;
+  /**
+   * For a list answer: a reader made afresh for every attempt (a retried request starts over),
+   * taking each item of the answer's `value` list as it arrives; the body itself is not kept.
+   */
+  readList?: () => (item: unknown) => void;
 }
 
 /**
@@ -111,7 +116,11 @@ export class VersionedTransport {
         const sent = await api.http.get(versioning.requestUrl ?? '', {
           Accept: api.createAcceptHeader(request.accept ?? 'application/json', versioning.apiVersion),
         });
-        const read = await readResponse(sent, { timeoutMs: this.#timeoutMs, maxBytes: request.maxBodyBytes ?? MAX_LISTING_BYTES });
+        const read = await readResponse(sent, {
+          timeoutMs: this.#timeoutMs,
+          maxBytes: request.maxBodyBytes ?? MAX_LISTING_BYTES,
+          ...(request.readList ? { onListItem: request.readList() } : {}),
+        });
         return { ...read, phase: 'request' as const };
       }, isRetryableError);
       const blocked = this.#errors.fromBrokerBlock(response, operation, () => acceptRuleFor(resource, request.query, phase));

@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientApiBase } from 'azure-devops-node-api/ClientApiBases';
+import { StringDecoder } from 'node:string_decoder';
 import { MAX_ERROR_BODY_BYTES } from './bodyLimits';
+import { JsonListSplitter } from './JsonListSplitter';
 import { BODY_READ_TIMEOUT_MESSAGE } from './transportFault';
 
 /** The library's HTTP client, whose answers carry the Node response and a body reader. */
@@ -27,6 +29,11 @@ export interface RawResponse {
   body: string;
   /** Set when the body passed its limit and was not read to its end. */
   overLimit?: OverLimit;
+  /**
+   * Set when the body was a JSON list read item by item ({@link ReadLimits.onListItem}); `body` is
+   * then empty. `error` when it did not parse; `valueFound` false when it held no `value` list.
+   */
+  list?: { valueFound: boolean; items: number; error?: string };
 }
 
 /** Limits of one read. */
@@ -35,6 +42,11 @@ export interface ReadLimits {
   timeoutMs: number;
   /** Most bytes of a 2xx body to read; other answers are read up to {@link MAX_ERROR_BODY_BYTES}. */
   maxBytes: number;
+  /**
+   * For a 2xx JSON answer: each item of its `value` list as it arrives ({@link JsonListSplitter}),
+   * and the body is not kept. Other answers are read whole, as without it.
+   */
+  onListItem?: (item: unknown) => void;
 }
 
 type LibraryResponse = Awaited<ReturnType<LibraryHttpClient['get']>>;
@@ -57,6 +69,13 @@ export function readResponse(response: LibraryResponse, limits: ReadLimits): Pro
     message.destroy();
     return Promise.resolve({ statusCode, headers, body: '', overLimit: { limit, bytes: announced, atLeast: false } });
   }
+
+  const listed =
+    limits.onListItem && limit === limits.maxBytes && (headers['content-type'] ?? '').includes('json')
+      ? { splitter: new JsonListSplitter(limits.onListItem), decoder: new StringDecoder('utf8'), error: undefined as string | undefined }
+      : undefined;
+  const listOutcome = () =>
+    listed && { valueFound: listed.splitter.valueFound, items: listed.splitter.items, ...(listed.error ? { error: listed.error } : {}) };
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -88,10 +107,32 @@ export function readResponse(response: LibraryResponse, limits: ReadLimits): Pro
         settle(() => resolve({ statusCode, headers, body: '', overLimit: { limit, bytes: received, atLeast: true } }));
         return;
       }
-      chunks.push(chunk);
+      if (!listed) {
+        chunks.push(chunk);
+        return;
+      }
+      if (listed.error) return;
+      try {
+        listed.splitter.write(listed.decoder.write(chunk));
+      } catch (error) {
+        // Read to its end all the same: the connection stays usable, and the answer is reported as malformed.
+        listed.error = (error as Error).message;
+      }
+    };
+    const onEnd = () => {
+      if (!listed) return { statusCode, headers, body: Buffer.concat(chunks).toString('utf8') };
+      if (!listed.error) {
+        try {
+          listed.splitter.write(listed.decoder.end());
+          listed.splitter.end();
+        } catch (error) {
+          listed.error = (error as Error).message;
+        }
+      }
+      return { statusCode, headers, body: '', list: listOutcome()! };
     };
     message.on('data', onData);
-    message.on('end', () => settle(() => resolve({ statusCode, headers, body: Buffer.concat(chunks).toString('utf8') })));
+    message.on('end', () => settle(() => resolve(onEnd())));
     message.on('error', error => settle(() => reject(error)));
     // 'close' without 'end' or 'error': the answer was cut; a network fault, so it is retried.
     message.on('close', () => settle(() => reject(new Error('premature close of the answer'))));

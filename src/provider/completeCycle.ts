@@ -80,11 +80,7 @@ export async function completeCycle(
   const requests = { requests: stats.requests, retries: stats.retries, throttledMs: stats.throttledMs };
   const counts = { ...countsOf(context, listing), requests };
   logger.info(
-    syncSummaryLine(profile, counts, {
-      mutation: 'delta',
-      held,
-      durationMs: endedAt - cycle.id,
-    }),
+    syncSummaryLine(profile, counts, { unresolved: stats.unresolved, runs: cycle.runs, held, durationMs: endedAt - cycle.id }),
   );
   logger.info(
     `Profile ${profile.id}: cycle complete: ${cycle.total} repositories in ${cycle.runs} runs, ${stats.requests} requests, ` +

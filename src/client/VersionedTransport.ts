@@ -57,7 +57,18 @@ export class VersionedTransport {
   async get(api: ClientApiBase, resource: Resource, operation: string, request: VersionedRequest): Promise<RawResponse> {
     const first = this.#firstRequests.get(api);
     if (!first) {
-      const sending = this.#send(api, resource, operation, request);
+      // The location discovery (an OPTIONS) in a gate slot of its own: sent inside the GET's slot,
+      // it would be a request the rate-limit pacing never counted.
+      const sending = this.#gate
+        .run(async () => {
+          try {
+            await api.vsoClient.getVersioningData(resource.apiVersion, resource.area, resource.locationId, { ...request.routeValues }, {});
+          } catch {
+            // #send asks again, and answers for what went wrong.
+          }
+          return { statusCode: 200, headers: {} };
+        }, () => false)
+        .then(() => this.#send(api, resource, operation, request));
       // Settles to nothing: holding the answer would keep its body (the whole listing) for the client's life.
       this.#firstRequests.set(
         api,

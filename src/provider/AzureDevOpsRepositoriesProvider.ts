@@ -41,10 +41,12 @@ export interface AzureDevOpsRepositoriesProviderOptions {
   /** Where the sync state is kept: the cycle in progress and one row per repository. */
   store: SyncStateStore;
   /**
-   * Asks the scheduler for the sync's next run at once; called when a run ends with its cycle in
-   * progress. Without it, the cycle goes on at the schedule's next run.
+   * Asks the scheduler for the sync's next run at once, while `wanted` (when given) says it is
+   * still wanted; called when a run ends with its cycle in progress, and once connected when a
+   * cycle is in progress (a restart in its middle). Without it, the cycle goes on at the schedule's
+   * next run.
    */
-  triggerNextRun?: () => void;
+  triggerNextRun?: (wanted?: () => Promise<boolean>) => void;
   /** Service hooks come through it when given: the provider subscribes once connected. */
   events?: EventsService;
   /** How often a long sync logs its progress; defaults to every 30 s. */
@@ -57,11 +59,11 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 30_000;
 
 /**
  * Emits one `Repository` entity per Git repository of one integration profile, on the profile's
- * schedule, as a full mutation; a failed listing applies nothing. Between syncs, service hook
- * events update single repositories as delta mutations. Wiring only: what one sync reads is
- * {@link readRepositoryEntities}, what events change is {@link ServiceHookHandler}, with state
- * kept across both in {@link ProfileSyncState}. In one process, a sync and a batch of events never
- * run at the same time: each starts from the state the other left.
+ * schedule, in cycles of steps, each applied as a delta mutation; a failed listing applies
+ * nothing. Between steps, service hook events update single repositories as delta mutations.
+ * Wiring only: what a run does is {@link runCycle}, what events change is
+ * {@link ServiceHookHandler}, with state kept across both in {@link ProfileSyncState}. A step and
+ * a batch of events never apply at the same time, in one process or across replicas.
  */
 export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #profile: ProfileConfig;
@@ -76,7 +78,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
   readonly #serviceHooks: ServiceHookHandler;
   /** Syncs and batches of service hook events, never two at once. */
   readonly #oneAtATime = new OneAtATime();
-  readonly #triggerNextRun?: () => void;
+  readonly #triggerNextRun?: (wanted?: () => Promise<boolean>) => void;
   #connection?: EntityProviderConnection;
 
   /** One provider per profile of `catalog.providers.azureDevOpsRepositories`. Throws on bad config. */
@@ -100,7 +102,8 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
           createApi: createAzureDevOpsApiFactory(profile, credentialsProvider),
           store: options.store,
           events: options.events,
-          triggerNextRun: () => triggerWhenReleased(options.scheduler, `AzureDevOpsRepositoriesProvider:${profile.id}:refresh`, options.logger),
+          triggerNextRun: wanted =>
+            triggerWhenReleased(options.scheduler, `AzureDevOpsRepositoriesProvider:${profile.id}:refresh`, options.logger, wanted),
         }),
     );
   }
@@ -166,6 +169,7 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
         if (outcome.result === 'failed') throw new SyncFailedError(outcome.error);
       },
     });
+    void this.#resumeCycleInProgress();
     await this.#events?.subscribe({
       id: this.getProviderName(),
       topics: [...SERVICE_HOOK_TOPICS],
@@ -230,6 +234,21 @@ export class AzureDevOpsRepositoriesProvider implements EntityProvider {
     });
   }
 
+  /**
+   * After a restart in the middle of a cycle, its next run now rather than at the schedule's next
+   * run (a run stopped by a shutdown asks for none, and the scheduler puts the next one a whole
+   * frequency after it); asked until the task is free, while the cycle is still in progress.
+   */
+  async #resumeCycleInProgress(): Promise<void> {
+    if (!this.#triggerNextRun) return;
+    const inProgress = async () => (await this.#state.cycleInProgress()) !== undefined;
+    try {
+      if (await inProgress()) this.#triggerNextRun(inProgress);
+    } catch (error) {
+      this.#logger.warn(`Profile ${this.#profile.id}: could not read whether a cycle is in progress; it goes on at the schedule's next run: ${this.#redacted(error)}`);
+    }
+  }
+
   #redacted(error: unknown): string {
     const secrets = [this.#profile.token, this.#profile.broker?.token].filter((secret): secret is string => !!secret);
     return redact(stringifyError(error), secrets);
@@ -243,13 +262,15 @@ const TRIGGER_INTERVAL_MS = 250;
 /**
  * Asks the scheduler to run a task again at once. Called from inside the task's run, which the
  * scheduler holds until the run's function returns; so it asks in the background until the task
- * is free (the scheduler answers a conflict while it runs), for half a minute at most.
+ * is free (the scheduler answers a conflict while it runs), for half a minute at most, and only
+ * while `wanted` (when given) says so.
  */
-function triggerWhenReleased(scheduler: SchedulerService, taskId: string, logger: LoggerService): void {
+function triggerWhenReleased(scheduler: SchedulerService, taskId: string, logger: LoggerService, wanted?: () => Promise<boolean>): void {
   void (async () => {
     for (let attempt = 0; attempt < TRIGGER_ATTEMPTS; attempt++) {
       await new Promise(resolve => setTimeout(resolve, TRIGGER_INTERVAL_MS).unref());
       try {
+        if (wanted && !(await wanted())) return;
         await scheduler.triggerTask(taskId);
         return;
       } catch (error) {

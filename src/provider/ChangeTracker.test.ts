@@ -50,14 +50,17 @@ const rows: Row[] = [
     windows: ['2026-11-27T14:00:00.000Z'],
   },
   {
-    name: '24 h after the full read, all, although later syncs were clean',
+    // No daily read of every file for the profile: each file is read again once a day at a time
+    // of its own (dueAgain), whatever the activity says.
+    name: '24 h after the full read, still only the repositories pushed to',
     cleanSyncs: [
       { startedAt: T0, changed: 'all' },
       { startedAt: T0 + 23 * HOUR, changed: new Set() },
     ],
     startedAt: T0 + 24 * HOUR,
-    expected: 'all',
-    windows: [],
+    arrange: api => api.pushes.set(pushedTo.id, T0 + 23 * HOUR + HOUR / 2),
+    expected: ['repo-1'],
+    windows: ['2026-11-28T08:00:00.000Z'],
   },
   {
     name: 'project analysis unavailable: all, said once at info',
@@ -137,7 +140,7 @@ describe('ChangeTracker', () => {
     expect(api.activityCalls).toHaveLength(1);
     expect(logger.info).toHaveBeenCalledTimes(1);
 
-    // A day after it was found unavailable (the daily full read has come round): asked again, and it answers.
+    // A day after it was found unavailable: asked again, and it answers.
     api.activityAvailable = true;
     api.pushes.set(pushedTo.id, T0 + 24 * HOUR + HOUR / 2);
     await expect(tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: T0 + 25 * HOUR, logger })).resolves.toEqual(
@@ -211,10 +214,10 @@ describe('ChangeTracker', () => {
   });
 
   it('never asks about a window older than 29 days, which project analysis would refuse; reads all and asks again next time', async () => {
-    // Only a full-read interval longer than 29 days lets a window grow that old.
+    // A window grows that old when no cycle ends clean for that long (each leaves a repository unresolved).
     const api = new FakeAzureDevOpsApi([pushedTo]);
     const logger = mockServices.logger.mock();
-    const tracker = new ChangeTracker({ profile: buildProfile(), fullReadIntervalMs: 60 * 24 * HOUR });
+    const tracker = new ChangeTracker({ profile: buildProfile() });
     tracker.recordCleanSync({ startedAt: T0, changed: 'all' });
     const windowOf29Days = T0 - HOUR + 29 * 24 * HOUR;
 
@@ -229,6 +232,23 @@ describe('ChangeTracker', () => {
     expect(api.activityCalls).toHaveLength(2);
     expect(logger.info).not.toHaveBeenCalled();
     expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('carries to the next cycle, in this process or another, where the window opens and until when analysis is unavailable', async () => {
+    const api = new FakeAzureDevOpsApi([pushedTo]);
+    api.activityAvailable = false;
+    const logger = mockServices.logger.mock();
+    const tracker = new ChangeTracker({ profile: buildProfile() });
+    tracker.recordCleanSync({ startedAt: T0, changed: 'all' });
+    await tracker.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: T0 + HOUR, logger });
+    expect(tracker.state()).toEqual({ activityCursor: T0, lastFullReadAt: T0, activityUnavailableUntil: T0 + 25 * HOUR });
+
+    const restored = new ChangeTracker({ profile: buildProfile(), restored: tracker.state() });
+    api.activityAvailable = true;
+    await expect(restored.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: T0 + 2 * HOUR, logger })).resolves.toBe('all');
+    expect(api.activityCalls).toHaveLength(1);
+    await expect(restored.changedSinceLastSync({ api, repositories: [pushedTo], startedAt: T0 + 25 * HOUR, logger })).resolves.toEqual(new Set());
+    expect(api.activityCalls.map(call => call.since.toISOString())).toEqual(['2026-11-27T09:00:00.000Z', '2026-11-27T09:00:00.000Z']);
   });
 
   it('asks again after a failed activity listing', async () => {

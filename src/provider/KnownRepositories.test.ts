@@ -115,7 +115,7 @@ describe('KnownRepositories', () => {
     it('counts a passing fault afresh once the repository was forgotten', () => {
       const { logger, known } = setup();
       known.settle(repository, failed, logger);
-      known.retainOnly(new Set());
+      known.forget(repository.id);
       expect(known.settle(repository, failed, logger)).toBe('unknown');
     });
 
@@ -163,6 +163,36 @@ describe('KnownRepositories', () => {
       const { known } = setup();
       expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
     });
+
+    describe('with the time, once a day at a time of its own', () => {
+      const HOUR = 60 * 60 * 1000;
+      const READ_AT = Date.parse('2026-12-01T08:00:00Z');
+
+      it('stands for a read within 12 hours of the last one, never after 24', () => {
+        const { logger, known } = setup();
+        known.settle(repository, read, logger, READ_AT);
+        expect(known.reusableOutcome(repository, new Set(), READ_AT + 12 * HOUR)).toBe(read);
+        expect(known.reusableOutcome(repository, new Set(), READ_AT + 24 * HOUR)).toBeUndefined();
+        // Without the time, as a rename's event asks: nothing is due.
+        expect(known.reusableOutcome(repository, new Set())).toBe(read);
+      });
+
+      it('counts from the last read, not from when the known outcome last stood in for one', () => {
+        const { logger, known } = setup();
+        known.settle(repository, read, logger, READ_AT);
+        // A later cycle reused it (no read time): the day still counts from the read.
+        known.settle(repository, read, logger);
+        expect(known.reusableOutcome(repository, new Set(), READ_AT + 24 * HOUR)).toBeUndefined();
+        known.settle(repository, read, logger, READ_AT + 24 * HOUR);
+        expect(known.reusableOutcome(repository, new Set(), READ_AT + 36 * HOUR)).toBe(read);
+      });
+
+      it('is due at once for an outcome known without a read time (kept before the time was)', () => {
+        const { logger, known } = setup();
+        known.settle(repository, read, logger);
+        expect(known.reusableOutcome(repository, new Set(), READ_AT)).toBeUndefined();
+      });
+    });
   });
 
   describe('keeps only what the next sync needs', () => {
@@ -189,28 +219,38 @@ describe('KnownRepositories', () => {
     });
   });
 
-  it('gives back the refs emitted for the repositories it forgets', () => {
+  it('gives back the refs emitted for a repository it forgets', () => {
     const { logger, known } = setup();
     known.settle(repository, read, logger);
     known.settle(other, absent, logger);
     known.recordEntityRefs(repository.id, ['repository:default/payments', 'component:default/payments-api']);
     known.recordEntityRefs(other.id, ['repository:default/other']);
 
-    expect(known.retainOnly(new Set([other.id]))).toEqual(['repository:default/payments', 'component:default/payments-api']);
-    expect(known.retainOnly(new Set())).toEqual(['repository:default/other']);
+    expect(known.forget(repository.id)).toEqual(['repository:default/payments', 'component:default/payments-api']);
+    expect(known.forget(other.id)).toEqual(['repository:default/other']);
+    expect(known.forget(other.id)).toEqual([]);
   });
 
-  it('forgets repositories no longer listed', () => {
+  it('forgets a repository, and only that one', () => {
     const { logger, known } = setup();
     known.settle(repository, read, logger);
     known.settle(other, absent, logger);
+    known.markSeen([repository.id], 7);
 
-    known.retainOnly(new Set([other.id]));
+    known.forget(repository.id);
 
     expect(known.reusableOutcome(repository, new Set())).toBeUndefined();
     expect(known.reusableOutcome(other, new Set())).toBe(absent);
+    expect([...known.toStored().keys()]).toEqual([other.id]);
     // Forgotten, a failed read has nothing to fall back to.
     expect(known.settle(repository, failed, logger)).toBe('unknown');
+  });
+
+  it('finds a repository by its id whatever the case', () => {
+    const { logger, known } = setup();
+    known.settle(repository, read, logger);
+    expect(known.knownId('REPO-1')).toBe('Repo-1');
+    expect(known.knownId('repo-2')).toBeUndefined();
   });
 
   describe('toStored and fromStored', () => {
@@ -239,6 +279,36 @@ describe('KnownRepositories', () => {
       expect(restored.reusableOutcome(fourth, nothingPushed)).toEqual(unusable);
       // A second passing failure of a repository that failed once with nothing known no longer holds it back.
       expect(restored.settle(third, failed, logger)).toMatchObject({ kind: 'unusable' });
+    });
+
+    it('keep when each file was last read, and which cycle last saw each repository', () => {
+      const { logger, known } = setup();
+      const third = buildRepository({ id: 'repo-3', name: 'web' });
+      known.settle(repository, read, logger, 1_000);
+      known.settle(other, absent, logger);
+      known.settle(third, failed, logger);
+      known.markSeen([repository.id, third.id], 42);
+
+      const stored = known.toStored();
+      expect(stored.get(repository.id)).toMatchObject({ fileReadAt: 1_000, seenInCycle: 42 });
+      expect(stored.get(other.id)).not.toHaveProperty('fileReadAt');
+      expect(stored.get(other.id)).not.toHaveProperty('seenInCycle');
+      // Seen with nothing known: its row keeps it from the cycle's removals.
+      expect(stored.get(third.id)).toEqual({ id: third.id, stale: false, failedUnknown: true, entityRefs: [], seenInCycle: 42 });
+
+      const restored = KnownRepositories.fromStored(buildProfile(), stored.values());
+      expect(restored.toStored()).toEqual(stored);
+      expect(restored.reusableOutcome(repository, new Set(), 1_000 + 60 * 60 * 1000)).toEqual(read);
+      expect(restored.reusableOutcome(repository, new Set(), 1_000 + 24 * 60 * 60 * 1000)).toBeUndefined();
+    });
+
+    it('keep what was read of the insights through a failed file read', () => {
+      const { logger, known } = setup();
+      known.settle(repository, read, logger, 1_000);
+      known.recordInsights(repository.id, { commits: { contributors: 3, readAt: 1_000, branch: 'main' } });
+      known.settle(repository, forbidden, logger);
+      const restored = KnownRepositories.fromStored(buildProfile(), known.toStored().values());
+      expect(restored.insightsOf(repository.id)).toEqual({ commits: { contributors: 3, readAt: 1_000, branch: 'main' } });
     });
   });
 });

@@ -54,11 +54,14 @@ export class ProfileSyncState {
     return changed;
   }
 
-  /** With `ingestEntities`: which repository holds each declared ref (a repository's own ref is first in its row). */
+  /**
+   * With `ingestEntities`: which repository holds each ref it emitted, its own Repository entity's
+   * (first in its row) included, so that no file declares the ref of another repository's entity.
+   */
   async declaredRefHolders(): Promise<Map<string, string>> {
     const holders = new Map<string, string>();
     for (const [id, refs] of await this.#store.entityRefsByRepository(this.#profile.id)) {
-      for (const ref of refs.slice(1)) holders.set(ref, id);
+      for (const ref of refs) holders.set(ref, id);
     }
     return holders;
   }

@@ -1,4 +1,4 @@
-import { RemovalGuard } from './RemovalGuard';
+import { RemovalGuard, type RemovalVerdict } from './RemovalGuard';
 
 /** `count` refs, `component:default/<prefix>-<n>`. */
 function refs(count: number, prefix = 'r'): Set<string> {
@@ -66,5 +66,40 @@ describe('RemovalGuard', () => {
     const guard = new RemovalGuard({ maxPercent: 50 });
     guard.applied('delta', refs(30));
     expect(guard.check(refs(0))).toEqual({ hold: false });
+  });
+});
+
+describe('RemovalGuard at the end of a cycle', () => {
+  it.each<[string, number | 'off', number, number, RemovalVerdict]>([
+    ['nothing to remove', 50, 0, 100, { hold: false }],
+    ['the guard off', 'off', 100, 100, { hold: false }],
+    ['every repository gone', 50, 100, 100, { hold: true, removing: 100, of: 100 }],
+    ['51 of 100', 50, 51, 100, { hold: true, removing: 51, of: 100 }],
+    ['exactly half', 50, 50, 100, { hold: false }],
+    ['9 of 9: fewer than 10', 50, 9, 9, { hold: false }],
+    ['10 of 10', 50, 10, 10, { hold: true, removing: 10, of: 10 }],
+    ['11 of 100 at 10%', 10, 11, 100, { hold: true, removing: 11, of: 100 }],
+  ])('%s', (_name, maxPercent, removing, of, verdict) => {
+    const guard = new RemovalGuard({ maxPercent: maxPercent === 'off' ? undefined : maxPercent });
+    expect(guard.verdictFor(removing, of)).toEqual(verdict);
+    expect(guard.awaitingConfirmation).toBe(verdict.hold);
+  });
+
+  it('applies a held removal when the next cycle, restored from the store, confirms it', () => {
+    const held = new RemovalGuard({ maxPercent: 50 });
+    expect(held.verdictFor(12, 12)).toMatchObject({ hold: true });
+
+    const next = new RemovalGuard({ maxPercent: 50, awaitingConfirmation: held.awaitingConfirmation });
+    expect(next.verdictFor(12, 12)).toEqual({ hold: false });
+    expect(next.awaitingConfirmation).toBe(false);
+  });
+
+  it('forgets a held removal when the next cycle sees the repositories again', () => {
+    const next = new RemovalGuard({ maxPercent: 50, awaitingConfirmation: true });
+    expect(next.verdictFor(0, 12)).toEqual({ hold: false });
+    expect(next.awaitingConfirmation).toBe(false);
+    // A later fault is held again, not taken as confirmed by the one before.
+    const later = new RemovalGuard({ maxPercent: 50, awaitingConfirmation: next.awaitingConfirmation });
+    expect(later.verdictFor(12, 12)).toMatchObject({ hold: true });
   });
 });

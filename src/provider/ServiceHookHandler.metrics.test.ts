@@ -5,13 +5,14 @@
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import { DefaultEventsService, type EventsService } from '@backstage/plugin-events-node';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, loadOrganization } from '../../dev/simulator';
 import { readProfileConfigs } from '../config/readProfileConfigs';
 import { METRIC_PREFIX } from '../metrics/SyncMetrics';
 import { MetricsCapture } from '../__testUtils__/MetricsCapture';
 import { PersistingTaskRunner } from '../__testUtils__/PersistingTaskRunner';
+import { RecordingConnection } from '../__testUtils__/RecordingConnection';
+import { testStateStore } from '../__testUtils__/testStateStore';
 import { AzureDevOpsRepositoriesProvider } from './AzureDevOpsRepositoriesProvider';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -32,16 +33,19 @@ const CATALOG_FILE = [
 
 let simulator: AzureDevOpsSimulator;
 let capture: MetricsCapture;
+let state: Awaited<ReturnType<typeof testStateStore>>;
 
 beforeEach(async () => {
   // Before the provider makes its metrics: instruments are bound to the provider registered then.
   capture = MetricsCapture.start();
   simulator = await AzureDevOpsSimulator.start({ organizations: [loadOrganization(DEMO_ORGANIZATION_FIXTURE)], tokens: [TOKEN] });
+  state = await testStateStore();
 });
 
 afterEach(async () => {
   await simulator.stop();
   await capture.stop();
+  await state.destroy();
 });
 
 /** A provider of the demo organization, synced once, taking the events of a real events service. */
@@ -60,12 +64,13 @@ async function syncedProvider() {
   const logger = mockServices.logger.mock();
   const events = DefaultEventsService.create({ logger, useEventBus: 'never' }).forPlugin('catalog');
   const taskRunner = new PersistingTaskRunner();
-  const provider = new AzureDevOpsRepositoriesProvider({ profile, taskRunner, logger, events });
-  const connection = { applyMutation: jest.fn(), refresh: jest.fn() } satisfies EntityProviderConnection;
+  const provider = new AzureDevOpsRepositoriesProvider({ profile, taskRunner, logger, events, store: state.store });
+  const connection = new RecordingConnection();
   await provider.connect(connection);
   await taskRunner.runTask();
-  connection.applyMutation.mockClear();
-  return { provider, events, connection };
+  // What the catalog is asked to apply from here on: the events' mutations only.
+  const applyMutation = jest.spyOn(connection, 'applyMutation');
+  return { provider, events, applyMutation };
 }
 
 /** Publishes a payload on the topic the Azure events module gives it, and waits until it is handled. */
@@ -82,7 +87,7 @@ describe('service hook metrics', () => {
 
     await deliver(context, simulator.serviceHookPayload('git.push', 'demo', 'Platform', 'api'));
 
-    expect(context.connection.applyMutation).toHaveBeenCalledWith(expect.objectContaining({ type: 'delta' }));
+    expect(context.applyMutation).toHaveBeenCalledWith(expect.objectContaining({ type: 'delta' }));
     expect(await capture.points(EVENTS_HANDLED)).toEqual([
       { attributes: { profile: 'demo', topic: 'git.push', result: 'applied' }, value: 1 },
     ]);
@@ -97,7 +102,7 @@ describe('service hook metrics', () => {
     await deliver(context, simulator.serviceHookPayload('git.push', 'demo', 'Platform', 'api', { branch: 'feature/x' }));
     await deliver(context, { eventType: 'git.push', resource: 'not a resource' });
 
-    expect(context.connection.applyMutation).not.toHaveBeenCalled();
+    expect(context.applyMutation).not.toHaveBeenCalled();
     expect(await capture.points(EVENTS_HANDLED)).toEqual([
       { attributes: { profile: 'demo', topic: 'git.push', result: 'ignored' }, value: 2 },
     ]);
@@ -109,10 +114,10 @@ describe('service hook metrics', () => {
     await deliver(context, simulator.serviceHookPayload('git.push', 'demo', 'Platform', 'api'));
 
     simulator.setFile('demo', 'Platform', 'api', 'catalog-info.yaml', CATALOG_FILE);
-    context.connection.applyMutation.mockRejectedValueOnce(new Error('catalog down'));
+    context.applyMutation.mockRejectedValueOnce(new Error('catalog down'));
     await deliver(context, simulator.serviceHookPayload('git.push', 'demo', 'Platform', 'api'));
 
-    expect(context.connection.applyMutation).toHaveBeenCalledTimes(1);
+    expect(context.applyMutation).toHaveBeenCalledTimes(1);
     expect(await capture.points(EVENTS_HANDLED)).toEqual([
       { attributes: { profile: 'demo', topic: 'git.push', result: 'failed' }, value: 2 },
     ]);

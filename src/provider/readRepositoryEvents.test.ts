@@ -4,10 +4,9 @@ import { AzureDevOpsError } from '../client/AzureDevOpsError';
 import type { RepositoryEvent } from '../serviceHooks/repositoryEventFromServiceHook';
 import { buildCatalogDocument, buildCatalogFileYaml, buildProfile, buildRepository, PROJECT_ID, type ProfileOverrides } from '../__testUtils__/builders';
 import { FakeAzureDevOpsApi } from '../__testUtils__/FakeAzureDevOpsApi';
-import { ChangeTracker } from './ChangeTracker';
 import { KnownRepositories } from './KnownRepositories';
-import { readRepositoryEntities } from './readRepositoryEntities';
 import { readRepositoryEvents, type RepositoryEventsResult } from './readRepositoryEvents';
+import { readStep } from './readStep';
 
 const API = buildRepository({ id: 'aaaaaaaa-0000-0000-0000-000000000001', name: 'payments-api' });
 const WEB = buildRepository({ id: 'aaaaaaaa-0000-0000-0000-000000000002', name: 'payments-web' });
@@ -19,27 +18,31 @@ function event(type: RepositoryEvent['type'], repositoryId: string, extra: Parti
   return { type, repositoryId, project: PROJECT_ID, projectName: 'Payments', urls: [], ...extra };
 }
 
-/** A profile synced once over the fake organization, then handed events. */
+/** A profile whose repositories one step of a cycle read over the fake organization, then handed events. */
 async function setup(overrides: ProfileOverrides = {}) {
   const profile = buildProfile(overrides);
   const api = new FakeAzureDevOpsApi([{ ...API }, { ...WEB }]);
   api.files.set(API.id, OWNER_A);
   const knownRepositories = new KnownRepositories({ profile });
   const logger = mockServices.logger.mock();
-  const synced = await readRepositoryEntities({
+  // Which repository holds each ref: shared by the step and every batch, as the store would be.
+  const refHolders = new Map<string, string>();
+  const step = await readStep({
+    api,
     profile,
-    createApi: async () => api,
-    changeTracker: new ChangeTracker({ profile }),
+    repositories: [...api.repositories],
+    changed: 'all',
     knownRepositories,
-    now: Date.now,
+    refHolders,
+    now: Date.now(),
     locationKey: LOCATION_KEY,
     logger,
   });
-  const refs = synced.entities.map(({ entity }) => stringifyEntityRef(entity));
+  const refs = [...step.emissions.values()].flatMap(emission => emission.entities.map(({ entity }) => stringifyEntityRef(entity)));
   api.fileReads.length = 0;
   api.listingCalls.length = 0;
   const handle = (...events: RepositoryEvent[]) =>
-    readRepositoryEvents({ events, api, profile, knownRepositories, locationKey: LOCATION_KEY, logger, now: Date.now() });
+    readRepositoryEvents({ events, api, profile, knownRepositories, refHolders, locationKey: LOCATION_KEY, logger, now: Date.now() });
   api.commitCalls.length = 0;
   api.languageCalls.length = 0;
   const requests = () => api.fileReads.length + api.repositoryCalls.length + api.listingCalls.length + api.commitCalls.length;
@@ -122,6 +125,20 @@ describe('readRepositoryEvents', () => {
       event('push', WEB.id, { pushedBranches: ['main'] }),
     );
     expect(result.outcomes).toEqual(['ignored', 'applied', 'failed']);
+  });
+
+  it('names the repositories whose entities it emits, for the cycle in progress to count as seen', async () => {
+    const { api, handle } = await setup();
+    api.push(API.id, OWNER_B);
+    api.repositoryErrors.set(WEB.id, new AzureDevOpsError({ kind: 'serverError', message: 'Azure DevOps answered 503' }));
+    const result = await handle(
+      event('push', API.id, { pushedBranches: ['main'] }),
+      event('push', WEB.id, { pushedBranches: ['main'] }),
+      event('deleted', 'bbbbbbbb-0000-0000-0000-000000000009'),
+    );
+    expect(result.applied).toEqual([API.id]);
+    // A deleted one is not seen: the cycle's end would remove it if the event had not.
+    expect((await handle(event('deleted', API.id))).applied).toEqual([]);
   });
 
   it('moves a renamed repository to its new name without reading its unchanged file', async () => {

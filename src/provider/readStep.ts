@@ -3,6 +3,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { DeferredEntity } from '@backstage/plugin-catalog-node';
 import type { AzureDevOpsApi, AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import type { ProfileConfig } from '../config/types';
+import { repositoryEntityFromRepository } from '../mapping/repositoryEntityFromRepository';
 import type { ChangedRepositories } from './ChangeTracker';
 import { printable } from './describeRepository';
 import { declaredEntitiesOf, repositoryEntityOf } from './entitiesOfRepository';
@@ -98,6 +99,8 @@ export async function readStep(options: ReadStepOptions): Promise<StepResult> {
   }
 
   const toIngest: Array<{ repository: AzureDevOpsRepository; outcome: Extract<KnownOutcome, { kind: 'read' }> }> = [];
+  /** Left as the catalog has them: no file may take their refs either. */
+  const leftAsTheyAre: AzureDevOpsRepository[] = [];
   for (const { repository, outcome, readAt } of outcomes) {
     const fileOutcome = knownRepositories.settle(repository, outcome, logger, readAt);
     if (fileOutcome === 'gone') {
@@ -109,6 +112,7 @@ export async function readStep(options: ReadStepOptions): Promise<StepResult> {
     if (fileOutcome === 'unknown') {
       result.stats.failed++;
       result.stats.unresolved++;
+      leftAsTheyAre.push(repository);
       continue;
     }
     if (outcome.kind === 'failed') result.stats.failed++;
@@ -125,7 +129,7 @@ export async function readStep(options: ReadStepOptions): Promise<StepResult> {
     if (entity.spec.applicationContext) result.stats.withContext++;
     if (profile.backstageCatalog.ingestEntities && fileOutcome.kind === 'read') toIngest.push({ repository, outcome: fileOutcome });
   }
-  ingestDeclaredEntities(options, toIngest, result.emissions);
+  ingestDeclaredEntities(options, toIngest, result.emissions, leftAsTheyAre);
 
   for (const [id, emission] of result.emissions) {
     const refs = emission.entities.map(({ entity }) => stringifyEntityRef(entity));
@@ -145,8 +149,10 @@ function ingestDeclaredEntities(
   options: ReadStepOptions,
   files: Array<{ repository: AzureDevOpsRepository; outcome: Extract<KnownOutcome, { kind: 'read' }> }>,
   emissions: Map<string, RepositoryEmission>,
+  leftAsTheyAre: AzureDevOpsRepository[],
 ): void {
   const { profile, logger, locationKey } = options;
+  if (!profile.backstageCatalog.ingestEntities) return;
   const holders = options.refHolders ?? new Map<string, string>();
   const declaredFiles = files.map(({ repository, outcome }) => ({ repository, ...declaredEntitiesOf(profile, repository, outcome, logger) }));
   // What the step's repositories held is theirs to keep or let go of now.
@@ -154,6 +160,13 @@ function ingestDeclaredEntities(
   const heldBefore = new Map<string, string>();
   for (const [ref, holder] of holders) if (stepIds.has(holder)) heldBefore.set(ref, holder);
   for (const ref of heldBefore.keys()) holders.delete(ref);
+  // The step's Repository entities (the only entities of its emissions yet), and those of the
+  // repositories it leaves as the catalog has them, are their repositories' own: no file may take one.
+  for (const [id, emission] of emissions) for (const { entity } of emission.entities) holders.set(stringifyEntityRef(entity), id);
+  for (const repository of leftAsTheyAre) {
+    const kept = repositoryEntityFromRepository(repository, { profile });
+    if ('entity' in kept) holders.set(stringifyEntityRef(kept.entity), repository.id);
+  }
 
   for (const heldLastTime of [true, false]) {
     for (const { repository, where, entities } of declaredFiles) {

@@ -143,7 +143,10 @@ async function runSteps(options: RunCycleOptions, started: number, progress: Syn
       await runStep(context, step, index);
       index += step.length;
       lastStepMs = Date.now() - stepStarted;
-      size = Math.round(Math.min(MAX_STEP_REPOSITORIES, Math.max(MIN_STEP_REPOSITORIES, (size * STEP_TARGET_MS) / Math.max(lastStepMs, 1))));
+      // The next step at this one's pace: a step's target, or what is left of the run's time when
+      // that is less, so that a short timeout does not cut it off.
+      const targetMs = Math.min(STEP_TARGET_MS, deadline - Date.now());
+      size = Math.round(Math.min(MAX_STEP_REPOSITORIES, Math.max(MIN_STEP_REPOSITORIES, (size * targetMs) / Math.max(lastStepMs, 1))));
     }
   } catch (error) {
     if (!options.signal?.aborted) {

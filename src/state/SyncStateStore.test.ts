@@ -51,9 +51,10 @@ describe.each(databases.eachSupportedId())('SyncStateStore on %s', databaseId =>
       '20261130000000_sync_state.js',
       '20261201000000_repository_insights.js',
       '20261202000000_profile_status.js',
+      '20261208000000_sync_cycle.js',
     ]);
     await SyncStateStore.create(knex);
-    expect(Number((await knex(MIGRATIONS_TABLE).count({ n: '*' }))[0].n)).toBe(3);
+    expect(Number((await knex(MIGRATIONS_TABLE).count({ n: '*' }))[0].n)).toBe(4);
   });
 
   it('has nothing for a profile that never synced', async () => {
@@ -162,6 +163,155 @@ describe.each(databases.eachSupportedId())('SyncStateStore on %s', databaseId =>
     expect(deleted).toContain('removed');
     expect(await store.load('removed')).toEqual({ profile: undefined, repositories: new Map() });
     expect((await store.load('kept')).repositories.size).toBe(1);
+  });
+
+  it('reads back which cycle saw a repository and when its file was read', async () => {
+    const seen = repository('a', { seenInCycle: 1_764_500_000_000, fileReadAt: 1_764_500_000_123 });
+    const never = repository('b');
+    await store.save('columns', { upserted: [seen, never], deleted: [] });
+    const loaded = await store.loadRepositories('columns', ['a', 'b']);
+    expect(loaded.get('a')).toEqual(seen);
+    expect(loaded.get('a')?.seenInCycle).toBe(1_764_500_000_000);
+    expect(loaded.get('a')?.fileReadAt).toBe(1_764_500_000_123);
+    expect(loaded.get('b')).toMatchObject({ seenInCycle: undefined, fileReadAt: undefined });
+    expect((await store.load('columns')).repositories.get('a')).toEqual(seen);
+  });
+
+  it('loads the rows of some repositories only, by id, whatever their case with ignoreCase', async () => {
+    await store.save('cased', { upserted: [repository('Repo-A'), repository('repo-b'), repository('repo-c')], deleted: [] });
+    await store.save('other-profile', { upserted: [repository('repo-a')], deleted: [] });
+
+    expect([...(await store.loadRepositories('cased', ['Repo-A', 'repo-c', 'missing'])).keys()].sort()).toEqual(['Repo-A', 'repo-c']);
+    // Without ignoreCase the case must match; with it, the rows come back under the ids as stored.
+    expect((await store.loadRepositories('cased', ['REPO-A'])).size).toBe(0);
+    const ignoringCase = await store.loadRepositories('cased', ['REPO-A', 'Repo-B'], { ignoreCase: true });
+    expect([...ignoringCase.keys()].sort()).toEqual(['Repo-A', 'repo-b']);
+    expect(ignoringCase.get('Repo-A')).toEqual(repository('Repo-A'));
+    expect(await store.loadRepositories('cased', [])).toEqual(new Map());
+  });
+
+  it('loads more ids than one statement takes', async () => {
+    const many = Array.from({ length: 450 }, (_, index) => repository(`Row-${index}`));
+    await store.save('chunked', { upserted: many, deleted: [] });
+    const ids = many.map(row => row.id);
+    expect((await store.loadRepositories('chunked', ids)).size).toBe(450);
+    expect((await store.loadRepositories('chunked', ids.map(id => id.toUpperCase()), { ignoreCase: true })).size).toBe(450);
+  });
+
+  it('marks the repositories a step saw with its cycle, changed or not, and tells which rows a cycle has not seen', async () => {
+    await store.save('cycle', {
+      upserted: [repository('a', { seenInCycle: 5 }), repository('b', { seenInCycle: 5 }), repository('c'), repository('d', { seenInCycle: 6 })],
+      deleted: [],
+    });
+    await store.save('cycle-other', { upserted: [repository('x', { seenInCycle: 5 })], deleted: [] });
+    // A step of cycle 6 saw a (its row unchanged) and b (changed), and an id with no row.
+    await store.save('cycle', { upserted: [repository('b', { branch: 'refs/heads/develop' })], deleted: [], seen: { ids: ['a', 'b', 'gone'], cycleId: 6 } });
+
+    const rows = await store.loadRepositories('cycle', ['a', 'b', 'c', 'd', 'gone']);
+    expect([...rows.values()].map(row => [row.id, row.seenInCycle])).toEqual(
+      expect.arrayContaining([['a', 6], ['b', 6], ['c', undefined], ['d', 6]]),
+    );
+    expect(rows.has('gone')).toBe(false);
+    expect((await store.repositoriesNotSeenIn('cycle', 6)).map(row => row.id)).toEqual(['c']);
+    expect((await store.repositoriesNotSeenIn('cycle', 7)).map(row => row.id).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(await store.countRepositories('cycle')).toBe(4);
+    expect(await store.countRepositories('never')).toBe(0);
+  });
+
+  it('gives the refs each repository emitted, and nothing else of its row', async () => {
+    await store.save('refs', {
+      upserted: [repository('a', { entityRefs: ['repository:default/a', 'component:default/x'] }), repository('b', { entityRefs: [] })],
+      deleted: [],
+    });
+    expect(await store.entityRefsByRepository('refs')).toEqual(
+      new Map([
+        ['a', ['repository:default/a', 'component:default/x']],
+        ['b', []],
+      ]),
+    );
+  });
+
+  it('keeps the cycle in progress and the last complete one in the profile row, beside the rest', async () => {
+    expect(await store.loadProfile('cycles')).toBeUndefined();
+    await store.save('cycles', { upserted: [], deleted: [], cycle: '{"id":1}' });
+    expect(await store.loadProfile('cycles')).toMatchObject({ cycle: '{"id":1}', lastCycle: undefined });
+
+    // A step writes its rows and the cycle; the profile row's other columns stay.
+    await store.saveTokenCheck('cycles', '{"ok":true}');
+    await store.save('cycles', { upserted: [repository('a')], deleted: [], cycle: '{"id":1,"done":1}' });
+    expect(await store.loadProfile('cycles')).toMatchObject({ cycle: '{"id":1,"done":1}' });
+
+    // The cycle's end: the profile row as the last sync, no cycle in progress, the last one kept.
+    await store.save('cycles', { profile: PROFILE, upserted: [], deleted: ['a'], cycle: null, lastCycle: '{"startedAt":1}' });
+    const ended = await store.loadProfile('cycles');
+    expect(ended).toMatchObject({ ...PROFILE, lastCycle: '{"startedAt":1}' });
+    expect(ended?.cycle).toBeUndefined();
+    expect((await store.readStatus(['cycles'])).get('cycles')).toMatchObject({ lastCycle: '{"startedAt":1}', tokenCheck: '{"ok":true}' });
+    expect((await store.readStatus(['cycles'])).get('cycles')?.cycle).toBeUndefined();
+    expect(await store.countRepositories('cycles')).toBe(0);
+  });
+
+  it('records a run that ended with its cycle in progress: not running, no failure', async () => {
+    await store.recordFailure('run-ended', { startedAt: 1, endedAt: 2, error: 'boom' });
+    await store.recordSyncStarted('run-ended', { startedAt: 3, expiresAt: 63 });
+    await store.recordRunEnded('run-ended');
+    const status = (await store.readStatus(['run-ended'])).get('run-ended');
+    expect(status).toMatchObject({ consecutiveFailures: 0, syncStartedAt: undefined, syncExpiresAt: undefined });
+  });
+
+  describe('withApplyLock', () => {
+    it('keeps a second holder out until the first releases it, and gives back what it applied', async () => {
+      const order: string[] = [];
+      let release!: () => void;
+      const released = new Promise<void>(resolve => (release = resolve));
+      let firstIn!: () => void;
+      const firstHolds = new Promise<void>(resolve => (firstIn = resolve));
+
+      const first = store.withApplyLock('locked', async () => {
+        order.push('first in');
+        firstIn();
+        await released;
+        order.push('first out');
+        return 'first';
+      });
+      await firstHolds;
+      const second = store.withApplyLock('locked', async () => {
+        order.push('second in');
+        return 'second';
+      });
+      // Long enough for several attempts of the second holder.
+      await new Promise(resolve => setTimeout(resolve, 200));
+      expect(order).toEqual(['first in']);
+
+      release();
+      await expect(Promise.all([first, second])).resolves.toEqual(['first', 'second']);
+      expect(order).toEqual(['first in', 'first out', 'second in']);
+    });
+
+    it('is a lock per profile', async () => {
+      let release!: () => void;
+      const released = new Promise<void>(resolve => (release = resolve));
+      const holding = store.withApplyLock('profile-1', () => released);
+      await expect(store.withApplyLock('profile-2', async () => 'not kept out')).resolves.toBe('not kept out');
+      release();
+      await holding;
+    });
+
+    it('releases the lock when what it applies throws', async () => {
+      await expect(store.withApplyLock('throwing', async () => Promise.reject(new Error('catalog down')))).rejects.toThrow('catalog down');
+      await expect(store.withApplyLock('throwing', async () => 'taken again')).resolves.toBe('taken again');
+      const [row] = await knex(PROFILES_TABLE).where({ profile_id: 'throwing' });
+      expect(row.apply_lock_holder).toBeNull();
+      expect(row.apply_lock_until).toBeNull();
+    });
+
+    it('takes over a lock whose holder died once it lapsed', async () => {
+      await store.save('lapsed', { upserted: [], deleted: [], cycle: '{"id":1}' });
+      await knex(PROFILES_TABLE).where({ profile_id: 'lapsed' }).update({ apply_lock_holder: 'dead-replica', apply_lock_until: Date.now() - 1 });
+      await expect(store.withApplyLock('lapsed', async () => 'taken')).resolves.toBe('taken');
+      // The row's other columns stay as they were.
+      expect((await store.loadProfile('lapsed'))?.cycle).toBe('{"id":1}');
+    });
   });
 
   it('writes thousands of rows in one sync', async () => {

@@ -43,4 +43,14 @@ describe('estimatedCompletion', () => {
   it('is the end of the last step when every repository is done', () => {
     expect(estimatedCompletion({ id: START, total: 8, done: 8, updatedAt: START + MINUTE })).toBe(START + MINUTE);
   });
+
+  it('stretches the time spent on what is done to the rest', () => {
+    // A quarter done in 10 minutes: three quarters left, 30 minutes more.
+    expect(estimatedCompletion({ id: START, total: 100, done: 25, updatedAt: START + 10 * MINUTE })).toBe(START + 40 * MINUTE);
+  });
+
+  it('is unknown before any repository is done, and for an empty organization', () => {
+    expect(estimatedCompletion({ id: START, total: 100, done: 0, updatedAt: START + MINUTE })).toBeUndefined();
+    expect(estimatedCompletion({ id: START, total: 0, done: 0, updatedAt: START + MINUTE })).toBeUndefined();
+  });
 });

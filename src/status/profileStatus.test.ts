@@ -48,6 +48,8 @@ describe('profileStatusOf', () => {
       lastError: null,
       consecutiveFailures: 0,
       syncing: null,
+      cycle: null,
+      lastCycle: null,
       nextRunAt: '2026-11-30T12:30:00.000Z',
       incrementalSync: { active: true, fullReadsUntil: null },
       events: { subscribed: true, lastAppliedAt: '2026-11-30T11:59:00.000Z' },
@@ -60,6 +62,34 @@ describe('profileStatusOf', () => {
     expect(profileStatusOf(buildProfile(), undefined, CONTEXT)).toMatchObject({ status: 'never-synced', lastSync: null, consecutiveFailures: 0 });
     const onlyTokenCheck: StoredProfileStatus = { profileId: 'acme', removalsAwaitingConfirmation: false, consecutiveFailures: 0, tokenCheck: '{"ok":true}' };
     expect(profileStatusOf(buildProfile(), onlyTokenCheck, CONTEXT)).toMatchObject({ status: 'never-synced', tokenCheck: { ok: true } });
+  });
+
+  it('is ok, with where the cycle stands, while a first cycle goes on between its runs', () => {
+    const cycle = { id: NOW - 10 * MINUTE, total: 400, done: 100, runs: 2, updatedAt: NOW - 5 * MINUTE, stats: { requests: 150 } };
+    const inProgress: StoredProfileStatus = { profileId: 'acme', removalsAwaitingConfirmation: false, consecutiveFailures: 0, cycle: JSON.stringify(cycle) };
+    expect(profileStatusOf(buildProfile(), inProgress, CONTEXT)).toMatchObject({
+      status: 'ok',
+      lastSync: null,
+      cycle: { startedAt: '2026-11-30T11:50:00.000Z', runs: 2, repositoriesDone: 100, repositoriesTotal: 400, requests: 150 },
+      lastCycle: null,
+    });
+  });
+
+  it('shows the last complete cycle', () => {
+    const lastCycle = { startedAt: NOW - 10 * MINUTE, endedAt: NOW - 9 * MINUTE, repositories: 12, runs: 1, requests: 31 };
+    expect(profileStatusOf(buildProfile(), stored({ lastCycle: JSON.stringify(lastCycle) }), CONTEXT).lastCycle).toEqual({
+      startedAt: '2026-11-30T11:50:00.000Z',
+      endedAt: '2026-11-30T11:51:00.000Z',
+      durationMs: MINUTE,
+      repositories: 12,
+      runs: 1,
+      requests: 31,
+    });
+  });
+
+  it('is no longer failing once a run after the failed one went on with its cycle', () => {
+    const recovered = stored({ lastSyncOutcome: 'failed', lastError: 'a step failed', consecutiveFailures: 0, cycle: JSON.stringify({ id: NOW, total: 10, done: 5, runs: 2, updatedAt: NOW }) });
+    expect(profileStatusOf(buildProfile(), recovered, CONTEXT)).toMatchObject({ status: 'ok', lastError: null, consecutiveFailures: 0 });
   });
 
   it('is syncing while a started sync has not timed out, and not once it has (a replica died mid-sync)', () => {

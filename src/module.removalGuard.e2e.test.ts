@@ -53,7 +53,7 @@ describe('the removal guard in a real catalog', () => {
     expect(await catalog.entities('kind=Repository')).toHaveLength(repositoryCount);
     const warnings = logs.ofProvider('demo', since).filter(line => line.level === 'warn');
     expect(warnings.map(line => line.message)).toEqual([
-      `Profile demo: this sync would remove ${repositoryCount} of ${repositoryCount} entities, more than maxRemovedPercent (50%); keeping them until the next sync confirms the removal. If the repositories are still there, check the access of the token to their projects`,
+      `Profile demo: this cycle would remove ${repositoryCount} of ${repositoryCount} repositories, more than maxRemovedPercent (50%); keeping them until the next cycle confirms the removal. If the repositories are still there, check the access of the token to their projects`,
     ]);
 
     await catalog.sync('demo');
@@ -73,7 +73,7 @@ describe('the removal guard in a real catalog', () => {
     expect(logs.ofProvider('demo', since).filter(line => line.level === 'warn').map(line => line.message)).toEqual([
       // The start-up token check sees the same empty listing, and says so.
       expect.stringMatching(/^Token check of profile demo: file not tried: /),
-      expect.stringMatching(new RegExp(`^Profile demo: this sync would remove ${repositoryCount} of ${repositoryCount} entities`)),
+      expect.stringMatching(new RegExp(`^Profile demo: this cycle would remove ${repositoryCount} of ${repositoryCount} repositories`)),
     ]);
     await backend.sync('demo');
     await backend.waitForEntities('kind=Repository', found => found.length === 0);

@@ -116,33 +116,37 @@ describe('the sync state across restarts of a backend on one database', () => {
     );
   });
 
-  it('reports a sync whose state write fails as failed, and the next sync starts from the last state written', async () => {
+  it('reports a step whose state write fails as failed, and the next run does that step again', async () => {
     const catalog = await restart();
     await sync(catalog);
-    const written = await knex(PROFILES_TABLE).where({ profile_id: 'demo' }).first();
     const apiRowBefore = await knex(REPOSITORIES_TABLE).where({ profile_id: 'demo' }).select('repository_id', 'file_id', 'outcome');
 
     simulator.setFile('demo', 'Platform', 'api', 'catalog-info.yaml', 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: platform-api\nspec:\n  owner: team-moved\n');
-    await knex.raw(`CREATE TRIGGER refuse_state BEFORE UPDATE ON ${PROFILES_TABLE} BEGIN SELECT RAISE(ABORT, 'the disk is full'); END;`);
+    for (const event of ['INSERT', 'UPDATE']) {
+      await knex.raw(`CREATE TRIGGER refuse_state_${event} BEFORE ${event} ON ${REPOSITORIES_TABLE} BEGIN SELECT RAISE(ABORT, 'the disk is full'); END;`);
+    }
     const since = logs.lines.length;
     const refused = await sync(catalog);
 
     expect(refused.fileReads).toBe(1);
     const errors = logs.ofProvider('demo', since).filter(line => line.level === 'error').map(line => line.message);
     expect(errors).toEqual([
-      expect.stringMatching(/^Sync of profile Demo \(demo\) failed: the catalog took its result but its state could not be written; the next sync starts from the last state written: .*the disk is full/),
+      expect.stringMatching(/^Sync of profile Demo \(demo\) failed in a step; the steps before it are kept, and the next run resumes after them: .*the disk is full/),
     ]);
-    // Nothing of it was written: not the profile row, not the row of the file that changed.
-    expect(await knex(PROFILES_TABLE).where({ profile_id: 'demo' }).first()).toEqual(written);
+    // Nothing of the step was written: not the row of the file that changed, not the cycle's cursor.
     expect(await knex(REPOSITORIES_TABLE).where({ profile_id: 'demo' }).select('repository_id', 'file_id', 'outcome')).toEqual(apiRowBefore);
-    // The catalog took the entities all the same.
+    const { cycle } = await knex(PROFILES_TABLE).where({ profile_id: 'demo' }).first();
+    expect(JSON.parse(cycle)).toMatchObject({ done: 0 });
+    expect(JSON.parse(cycle).cursor).toBeUndefined();
+    // The catalog took the step's entities all the same.
     await catalog.waitForEntities('kind=Repository', found => JSON.stringify(contextOf(found, 'Platform', 'api')).includes('team-moved'));
 
-    await knex.raw('DROP TRIGGER refuse_state');
+    for (const event of ['INSERT', 'UPDATE']) await knex.raw(`DROP TRIGGER refuse_state_${event}`);
     const next = await sync(catalog);
-    // Starting from the last state written, the next sync reads the changed file again, and writes it.
+    // The same cycle goes on from its last written step: the changed file is read again, and written.
     expect(next.fileReads).toBe(1);
     const apiRow = await knex(REPOSITORIES_TABLE).where({ profile_id: 'demo' }).whereNot('file_id', null).select('outcome');
     expect(apiRow.some(row => String(row.outcome).includes('team-moved'))).toBe(true);
+    expect((await knex(PROFILES_TABLE).where({ profile_id: 'demo' }).first()).cycle).toBeNull();
   });
 });

@@ -162,7 +162,6 @@ describe('the status route', () => {
     expect(ok.syncing).toBeNull();
     expect(ok.lastSync).toMatchObject({
       outcome: 'succeeded',
-      mutation: 'full',
       counts: { seen: repositoryCount, failed: 0 },
     });
     expect(ok.lastSync!.counts!.emitted).toBeGreaterThan(0);

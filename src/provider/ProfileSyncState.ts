@@ -79,6 +79,12 @@ export class ProfileSyncState {
     return this.#store.withApplyLock(this.#profile.id, apply);
   }
 
+  /** How many rows {@link saveRepositories} would write and delete. */
+  rowChanges(loaded: LoadedRepositories, skip: ReadonlySet<string> = new Set()): { written: number; deleted: number } {
+    const { upserted, deleted } = repositoryChanges(loaded.rows, loaded.known.toStored());
+    return { written: upserted.filter(row => !skip.has(row.id)).length, deleted: deleted.filter(id => !skip.has(id)).length };
+  }
+
   /**
    * Writes what a step (with `cycle`) or a batch of events changed of `loaded`, leaving out the
    * repositories in `skip`, and marks `seen` as seen by the cycle. Returns the rows written and deleted.

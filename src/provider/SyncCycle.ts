@@ -16,6 +16,9 @@ export interface CycleStats {
   requests: number;
   retries: number;
   throttledMs: number;
+  /** State rows its steps wrote and its end deleted. */
+  rowsWritten: number;
+  rowsDeleted: number;
 }
 
 /**
@@ -28,8 +31,13 @@ export interface SyncCycle {
   id: number;
   /** Lower-case ids of the repositories pushed to since the last clean cycle, or `all` to read every file. */
   changed: 'all' | string[];
-  /** Whether its steps ask for the projects' languages (once a day). */
+  /**
+   * Whether its steps ask for the projects' languages: every project once a day, or, in between,
+   * only the projects whose answer the last cycle could not use ({@link languagesOnly}).
+   */
   languagesDue: boolean;
+  /** When set, the only projects (ids) whose languages are asked for. */
+  languagesOnly?: string[];
   cursor?: string;
   /** Repositories of the last run's listing, and how many of them were behind the cursor at the last step. */
   total: number;
@@ -39,8 +47,8 @@ export interface SyncCycle {
   updatedAt: number;
   /** What the change tracker knew when the cycle started: written to the profile row at its end. */
   tracker: ChangeTrackerState;
-  /** A project's languages failed or were preliminary: the next cycle asks again. */
-  languagesIncomplete?: boolean;
+  /** Projects (ids) whose languages failed or were preliminary (206): the next cycle asks them again. */
+  languagesIncomplete?: string[];
   stats: CycleStats;
 }
 
@@ -51,10 +59,12 @@ export interface CompletedCycle {
   repositories: number;
   runs: number;
   requests: number;
+  /** Projects (ids) whose languages the next cycle asks for again. */
+  languagesIncomplete?: string[];
 }
 
 export function emptyCycleStats(): CycleStats {
-  return { seen: 0, emitted: 0, skipped: 0, failed: 0, withContext: 0, unchanged: 0, unresolved: 0, requests: 0, retries: 0, throttledMs: 0 };
+  return { seen: 0, emitted: 0, skipped: 0, failed: 0, withContext: 0, unchanged: 0, unresolved: 0, requests: 0, retries: 0, throttledMs: 0, rowsWritten: 0, rowsDeleted: 0 };
 }
 
 /**

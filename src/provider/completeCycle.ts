@@ -46,6 +46,7 @@ export async function completeCycle(
           });
         }
         removedRepositories = removing.length;
+        cycle.stats.rowsDeleted += removing.length;
         const changeTracker = new ChangeTracker({ profile, restored: cycle.tracker });
         if (cycle.stats.unresolved === 0) changeTracker.recordCleanSync({ startedAt: cycle.id, changed: cycle.changed === 'all' ? 'all' : new Set(cycle.changed) });
         else {
@@ -55,8 +56,17 @@ export async function completeCycle(
           );
         }
         context.countRequests();
-        const languagesRead = cycle.languagesDue && !cycle.languagesIncomplete;
-        const completed: CompletedCycle = { startedAt: cycle.id, endedAt, repositories: cycle.total, runs: cycle.runs, requests: cycle.stats.requests };
+        // The day's read is when every project answered; a project that did not is asked again
+        // by the next cycle, alone.
+        const languagesRead = cycle.languagesDue && cycle.languagesOnly === undefined;
+        const completed: CompletedCycle = {
+          startedAt: cycle.id,
+          endedAt,
+          repositories: cycle.total,
+          runs: cycle.runs,
+          requests: cycle.stats.requests,
+          ...(cycle.languagesIncomplete?.length ? { languagesIncomplete: cycle.languagesIncomplete } : {}),
+        };
         await state.completeCycle({
           profile: {
             lastSyncStartedAt: cycle.id,
@@ -80,10 +90,16 @@ export async function completeCycle(
   const requests = { requests: stats.requests, retries: stats.retries, throttledMs: stats.throttledMs };
   const counts = { ...countsOf(context, listing), requests };
   logger.info(
-    syncSummaryLine(profile, counts, { unresolved: stats.unresolved, runs: cycle.runs, held, durationMs: endedAt - cycle.id }),
+    syncSummaryLine(profile, counts, {
+      unresolved: stats.unresolved,
+      runs: cycle.runs,
+      held,
+      stateRows: { written: stats.rowsWritten, deleted: stats.rowsDeleted },
+      durationMs: endedAt - cycle.id,
+    }),
   );
   logger.info(
-    `Profile ${profile.id}: cycle complete: ${cycle.total} repositories in ${cycle.runs} runs, ${stats.requests} requests, ` +
+    `Profile ${profile.id}: cycle complete: ${cycle.total} repositories in ${cycle.runs} ${cycle.runs === 1 ? 'run' : 'runs'}, ${stats.requests} requests, ` +
       `${Math.round((endedAt - cycle.id) / 1000)} s; ${removedRepositories} removed`,
   );
   context.metrics.recordSync(profile.id, { result: 'succeeded', durationMs: endedAt - cycle.id, stats: counts });

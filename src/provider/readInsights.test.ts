@@ -186,7 +186,18 @@ describe('CycleLanguages', () => {
     expect(step2.answers.get('p2')).toEqual(FULL);
     expect(step2.answers.get('p3')).toBeUndefined();
     expect(api.languageCalls.map(call => call.project)).toEqual(['p1', 'p2', 'p3']);
-    expect(languages.incomplete).toBe(true);
+    // No analysis there at all is an answer too: nothing to ask again before the day is over.
+    expect([...languages.incomplete]).toEqual([]);
+  });
+
+  it('asks only the projects it is told to, when told', async () => {
+    const api = new FakeAzureDevOpsApi([]);
+    api.languages.set('p1', FULL);
+    api.languages.set('p2', FULL);
+    const languages = new CycleLanguages({ only: ['p2'] });
+    const { answers } = await languages.ofProjects(api, ['p1', 'p2'], { concurrency: 2 });
+    expect([...answers.keys()]).toEqual(['p2']);
+    expect(api.languageCalls.map(call => call.project)).toEqual(['p2']);
   });
 
   it('is complete while every answer is full', async () => {
@@ -194,7 +205,7 @@ describe('CycleLanguages', () => {
     api.languages.set('p1', FULL);
     const languages = new CycleLanguages();
     await languages.ofProjects(api, ['p1'], { concurrency: 1 });
-    expect(languages.incomplete).toBe(false);
+    expect([...languages.incomplete]).toEqual([]);
   });
 
   it.each([
@@ -205,7 +216,7 @@ describe('CycleLanguages', () => {
     arrange(api);
     const languages = new CycleLanguages();
     const { failures } = await languages.ofProjects(api, ['p1'], { concurrency: 1 });
-    expect(languages.incomplete).toBe(true);
+    expect([...languages.incomplete]).toEqual(['p1']);
     expect([...failures.keys()]).toEqual(api.languageErrors.size > 0 ? ['p1'] : []);
   });
 

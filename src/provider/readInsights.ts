@@ -31,8 +31,14 @@ export interface InsightReads {
 export class CycleLanguages {
   /** The answer of the last project of the last step: the next step may begin with the same project. */
   #last?: { project: string; answer: ProjectLanguages | undefined };
-  /** A project's answer failed or was preliminary (206): the next cycle asks again. */
-  incomplete = false;
+  /** Projects whose answer failed or was preliminary (206): the next cycle asks them again. */
+  readonly incomplete = new Set<string>();
+  /** When set, the only projects asked. */
+  readonly #only?: ReadonlySet<string>;
+
+  constructor(options: { only?: readonly string[] } = {}) {
+    if (options.only) this.#only = new Set(options.only);
+  }
 
   /**
    * The answers for the projects of one step, asked side by side (the request gate keeps to the
@@ -46,8 +52,9 @@ export class CycleLanguages {
     const answers = new Map<string, ProjectLanguages | undefined>();
     const failures = new Map<string, unknown>();
     const last = this.#last;
+    const only = this.#only;
     await mapConcurrently(
-      projects,
+      only ? projects.filter(project => only.has(project)) : projects,
       options.concurrency,
       async project => {
         if (last?.project === project) {
@@ -56,10 +63,11 @@ export class CycleLanguages {
         }
         try {
           const answer = await api.getProjectLanguages({ project });
-          if (answer?.phase !== 'full') this.incomplete = true;
+          // No answer at all (no analysis there) is an answer too: asked again in a day.
+          if (answer?.phase === 'preliminary') this.incomplete.add(project);
           answers.set(project, answer);
         } catch (error) {
-          this.incomplete = true;
+          this.incomplete.add(project);
           failures.set(project, error);
         }
       },

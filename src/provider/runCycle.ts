@@ -92,6 +92,8 @@ async function runSteps(options: RunCycleOptions, started: number, progress: Syn
   const name = `${profile.profileName} (${profile.id})`;
   let context: RunContext;
   let listing: DiscoveredRepositories;
+  // A cycle starts when the run that starts it does, its listing included.
+  const runStartedAt = options.now();
   try {
     const api = await options.createApi(profile);
     // What another caller left in the counts (the start-up token check) is not this run's.
@@ -102,14 +104,14 @@ async function runSteps(options: RunCycleOptions, started: number, progress: Syn
       logger.warn(`Profile ${profile.id}: skipped a repository Azure DevOps described in an unusable shape: ${line}`);
     }
     const stored = await options.state.loadProfile();
-    const cycle = stored?.cycle ? (JSON.parse(stored.cycle) as SyncCycle) : await startCycle(options, api, listing, stored);
+    const cycle = stored?.cycle ? (JSON.parse(stored.cycle) as SyncCycle) : await startCycle(options, { api, listing, stored, startedAt: runStartedAt });
     context = {
       ...options,
       api,
       cycle,
       changed: cycle.changed === 'all' ? 'all' : new Set(cycle.changed),
       refHolders: profile.backstageCatalog.ingestEntities ? await options.state.declaredRefHolders() : undefined,
-      languages: cycle.languagesDue ? new CycleLanguages() : undefined,
+      languages: cycle.languagesDue ? new CycleLanguages({ only: cycle.languagesOnly }) : undefined,
       progress,
       countRequests: () => {
         const requests = api.requestStats?.();

@@ -58,11 +58,17 @@ export async function runStep(
         });
       }
       for (const [key, value] of Object.entries(read.stats) as Array<[keyof typeof read.stats, number]>) cycle.stats[key] += value;
-      if (context.languages?.incomplete) cycle.languagesIncomplete = true;
+      if (context.languages && context.languages.incomplete.size > 0) {
+        cycle.languagesIncomplete = [...new Set([...(cycle.languagesIncomplete ?? []), ...context.languages.incomplete])];
+      }
       context.countRequests();
       cycle.cursor = step[step.length - 1].key;
       cycle.done = position + step.length;
       cycle.updatedAt = context.now();
+      // Counted before the write, which carries the cycle: a write that fails leaves the stored cycle as it was.
+      const rows = state.rowChanges(loaded, changedMeanwhile);
+      cycle.stats.rowsWritten += rows.written;
+      cycle.stats.rowsDeleted += rows.deleted;
       await state.saveRepositories(loaded, { skip: changedMeanwhile, seen: { ids: read.seen, cycleId: cycle.id }, cycle });
     }),
   );

@@ -1,10 +1,10 @@
 import type { AzureDevOpsApi } from '../client/AzureDevOpsApi';
 import type { DiscoveredRepositories } from '../discovery/discoverRepositories';
-import type { StoredProfile } from '../state/types';
+import type { StoredCycles, StoredProfile } from '../state/types';
 import { ChangeTracker } from './ChangeTracker';
 import { INSIGHTS_MAX_AGE_MS } from './readInsights';
 import type { RunCycleOptions } from './runCycle';
-import { emptyCycleStats, type SyncCycle } from './SyncCycle';
+import { emptyCycleStats, type CompletedCycle, type SyncCycle } from './SyncCycle';
 
 /**
  * Starts a cycle: asks project analysis which repositories were pushed to since the last clean
@@ -14,19 +14,21 @@ import { emptyCycleStats, type SyncCycle } from './SyncCycle';
  */
 export async function startCycle(
   options: RunCycleOptions,
-  api: AzureDevOpsApi,
-  listing: DiscoveredRepositories,
-  stored: StoredProfile | undefined,
+  run: { api: AzureDevOpsApi; listing: DiscoveredRepositories; stored: (StoredProfile & StoredCycles) | undefined; startedAt: number },
 ): Promise<SyncCycle> {
   const { profile, logger } = options;
-  const now = options.now();
+  const { api, listing, stored, startedAt: now } = run;
   const changeTracker = new ChangeTracker({ profile, restored: stored });
   const changed = await changeTracker.changedSinceLastSync({ api, repositories: listing.repositories, startedAt: now, logger });
   const languagesReadAt = stored?.languagesReadAt;
+  const languagesDueByDay = profile.insights.languages && (languagesReadAt === undefined || now - languagesReadAt >= INSIGHTS_MAX_AGE_MS);
+  const lastCycle = stored?.lastCycle ? (JSON.parse(stored.lastCycle) as CompletedCycle) : undefined;
+  const languagesAgain = profile.insights.languages && !languagesDueByDay ? lastCycle?.languagesIncomplete : undefined;
   const cycle: SyncCycle = {
     id: now,
     changed: changed === 'all' ? 'all' : [...changed],
-    languagesDue: profile.insights.languages && (languagesReadAt === undefined || now - languagesReadAt >= INSIGHTS_MAX_AGE_MS),
+    languagesDue: languagesDueByDay || languagesAgain !== undefined,
+    ...(languagesAgain ? { languagesOnly: languagesAgain } : {}),
     total: listing.repositories.length,
     done: 0,
     runs: 0,

@@ -9,7 +9,7 @@ import { requestStatsText } from './requestStatsText';
 export function syncSummaryLine(
   profile: ProfileConfig,
   stats: SyncStats,
-  cycle: { unresolved: number; runs: number; held: boolean; durationMs: number },
+  cycle: { unresolved: number; runs: number; held: boolean; stateRows: { written: number; deleted: number }; durationMs: number },
 ): string {
   const { seen, emitted, skipped, failed, withContext, unchanged, requests } = stats;
   return (
@@ -18,6 +18,7 @@ export function syncSummaryLine(
     `${withContext} with application context, ${unchanged} files unchanged, ` +
     `${cycle.runs} ${cycle.runs === 1 ? 'run' : 'runs'}${cycle.held ? ' (removals held)' : ''}, ` +
     requestStatsText(requests) +
+    `${cycle.stateRows.written} state rows written, ${cycle.stateRows.deleted} deleted, ` +
     `${cycle.durationMs} ms`
   );
 }

@@ -38,7 +38,6 @@ describe('profileStatusOf', () => {
         endedAt: '2026-11-30T11:51:00.000Z',
         durationMs: MINUTE,
         outcome: 'succeeded',
-        mutation: 'full',
         counts: { seen: 12, emitted: 10, skipped: 2, failed: 0, withContext: 7, unchanged: 8 },
         requests: 31,
         retries: 1,

@@ -26,7 +26,6 @@ export interface ProfileStatus {
     endedAt?: string;
     durationMs?: number;
     outcome?: 'succeeded' | 'failed';
-    mutation?: 'full' | 'delta';
     counts?: { seen: number; emitted: number; skipped: number; failed: number; withContext: number; unchanged: number };
     requests?: number;
     retries?: number;
@@ -124,8 +123,7 @@ function lastSyncOf(stored: StoredProfileStatus | undefined): ProfileStatus['las
     startedAt: iso(startedAt)!,
     ...(endedAt !== undefined && { endedAt: iso(endedAt)!, durationMs: endedAt - startedAt }),
     ...(stored.lastSyncOutcome !== undefined && { outcome: stored.lastSyncOutcome }),
-    // The counts and the mutation are those of the last sync that succeeded.
-    ...(succeeded && stored.lastMutation !== undefined && { mutation: stored.lastMutation }),
+    // The counts are those of the last sync that succeeded.
     ...(succeeded && {
       counts: {
         seen: rest.seen ?? 0,

@@ -6,7 +6,6 @@
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import type { Knex } from 'knex';
 import {
   AzureDevOpsSimulator,
@@ -17,6 +16,7 @@ import {
 } from '../dev/simulator';
 import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
+import { postServiceHook, serviceHookFeatures, serviceHookIngressUrl, serviceHooksConfig } from './__testUtils__/serviceHooksBackend';
 import { waitUntil } from './__testUtils__/waitUntil';
 import { REPOSITORIES_TABLE } from './state/SyncStateStore';
 
@@ -71,18 +71,11 @@ describe('service hooks through the events backend and its Azure module', () => 
     knex = await databases.init('SQLITE_3');
     backend = await startCatalogBackend({
       knex,
-      config: {
-        ...demoProfileConfig({ apiUrl: simulator.url, token: TOKEN, maxRetries: 0 }),
-        events: { useEventBus: 'never', modules: { azureDevOps: { webhookSecret: SECRET } } },
-      },
-      features: [
-        eventsServiceFactory,
-        import('@backstage/plugin-events-backend'),
-        import('@backstage/plugin-events-backend-module-azure'),
-      ],
+      config: { ...demoProfileConfig({ apiUrl: simulator.url, token: TOKEN, maxRetries: 0 }), ...serviceHooksConfig(SECRET) },
+      features: serviceHookFeatures(),
       logs,
     });
-    ingressUrl = backend.catalogUrl.replace(/\/api\/catalog$/, '/api/events/http/azureDevOps');
+    ingressUrl = serviceHookIngressUrl(backend);
     simulator.setServiceHooks({ url: ingressUrl, secret: SECRET });
     await backend.sync('demo');
     await backend.waitForEntities('kind=Repository', found => found.length === countRepositories(organization));
@@ -110,15 +103,7 @@ describe('service hooks through the events backend and its Azure module', () => 
     return [...simulator.requests];
   }
 
-  async function post(payload: unknown, secret = SECRET): Promise<number> {
-    const response = await fetch(ingressUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-ado-webhook-secret': secret },
-      body: JSON.stringify(payload),
-    });
-    await response.text();
-    return response.status;
-  }
+  const post = (payload: unknown, secret = SECRET): Promise<number> => postServiceHook(ingressUrl, payload, secret);
 
   it('updates the context of a repository pushed to, in three requests and without a listing', async () => {
     const requests = await afterHooks(() =>

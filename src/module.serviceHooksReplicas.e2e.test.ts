@@ -5,32 +5,17 @@
  *
  * Runs only when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set (`dev/postgres.sh start`).
  */
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { eventsServiceFactory } from '@backstage/plugin-events-node';
-import type { Knex } from 'knex';
 import { AzureDevOpsSimulator, DEMO_ORGANIZATION_FIXTURE, countRepositories, loadOrganization } from '../dev/simulator';
 import { demoProfileConfig, startCatalogBackend, type CatalogBackend } from './__testUtils__/catalogBackend';
 import { LogCapture } from './__testUtils__/LogCapture';
+import { serviceHookFeatures, serviceHookIngressUrl, serviceHooksConfig } from './__testUtils__/serviceHooksBackend';
 
 const CONNECTION_STRING = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 const TOKEN = 'hooks-replicas-token-0123456789';
 const SECRET = 'hooks-replicas-secret';
 const databases = TestDatabases.create({ ids: ['POSTGRES_15'], disableDocker: true });
-
-/** A database per plugin, as a production backend has, shared by every replica. */
-function databasePerPlugin(knexByPlugin: Record<string, Knex>) {
-  return createServiceFactory({
-    service: coreServices.database,
-    deps: { pluginMetadata: coreServices.pluginMetadata },
-    factory: ({ pluginMetadata }) => {
-      const knex = knexByPlugin[pluginMetadata.getId()];
-      if (!knex) throw new Error(`No database for plugin ${pluginMetadata.getId()}`);
-      return { getClient: async () => knex };
-    },
-  });
-}
 
 function ownerOf(entities: Entity[], project: string, repository: string): unknown {
   const found = entities.find(entity => entity.spec?.project === project && entity.spec?.repository === repository);
@@ -46,19 +31,13 @@ function ownerOf(entities: Entity[], project: string, repository: string): unkno
 
   beforeAll(async () => {
     simulator = await AzureDevOpsSimulator.start({ organizations: [organization], tokens: [TOKEN] });
-    const database = databasePerPlugin({ catalog: await databases.init('POSTGRES_15'), events: await databases.init('POSTGRES_15') });
+    // A database per plugin, as a production backend has, shared by every replica.
+    const knexByPlugin = { catalog: await databases.init('POSTGRES_15'), events: await databases.init('POSTGRES_15') };
     const start = (logs?: LogCapture) =>
       startCatalogBackend({
-        config: {
-          ...demoProfileConfig({ apiUrl: simulator.url, token: TOKEN, maxRetries: 0 }),
-          events: { useEventBus: 'never', modules: { azureDevOps: { webhookSecret: SECRET } } },
-        },
-        features: [
-          database,
-          eventsServiceFactory,
-          import('@backstage/plugin-events-backend'),
-          import('@backstage/plugin-events-backend-module-azure'),
-        ],
+        knexByPlugin,
+        config: { ...demoProfileConfig({ apiUrl: simulator.url, token: TOKEN, maxRetries: 0 }), ...serviceHooksConfig(SECRET) },
+        features: serviceHookFeatures(),
         logs,
       });
     replicaA = await start();
@@ -75,7 +54,7 @@ function ownerOf(entities: Entity[], project: string, repository: string): unkno
     await replicaA.sync('demo');
     await replicaB.waitForEntities('kind=Repository', found => found.length === countRepositories(organization));
 
-    simulator.setServiceHooks({ url: replicaA.catalogUrl.replace(/\/api\/catalog$/, '/api/events/http/azureDevOps'), secret: SECRET });
+    simulator.setServiceHooks({ url: serviceHookIngressUrl(replicaA), secret: SECRET });
     const { deliveries } = await simulator.withServiceHookDeliveries(() =>
       simulator.setFile('demo', 'Platform', 'api', 'catalog-info.yaml', [
         'apiVersion: backstage.io/v1alpha1',

@@ -4,6 +4,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
 import { catalogModuleAzureDevOpsRepositories } from '../module';
+import { databasePerPlugin } from './databasePerPlugin';
 import type { LogCapture } from './LogCapture';
 
 /** The test side of Backstage's mock scheduler: tasks run when the test says so. */
@@ -36,8 +37,10 @@ export interface CatalogBackend {
  * log line of the backend is captured there instead of being dropped.
  */
 export async function startCatalogBackend(options: {
-  /** Every plugin's database; without it, `features` must bring a database service. */
+  /** Every plugin's database; without it (or `knexByPlugin`), `features` must bring a database service. */
   knex?: Knex;
+  /** A database per plugin instead, by plugin id ({@link databasePerPlugin}). */
+  knexByPlugin?: Record<string, Knex>;
   config: JsonObject;
   features?: Parameters<typeof startTestBackend>[0]['features'];
   scheduler?: 'manual' | 'real';
@@ -56,6 +59,7 @@ export async function startCatalogBackend(options: {
       import('@backstage/plugin-catalog-backend'),
       catalogModuleAzureDevOpsRepositories,
       ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
+      ...(options.knexByPlugin ? [databasePerPlugin(options.knexByPlugin)] : []),
       mockServices.rootConfig.factory({ data: options.config }),
       realScheduler ? schedulerServiceFactory : scheduler.factory({ skipTaskRunOnStartup: true }),
       ...(options.logs ? [options.logs.factory()] : []),
@@ -95,7 +99,7 @@ export async function startCatalogBackend(options: {
       // A stopped catalog may still finish a stitch it began; let it, before the test's database
       // is destroyed under it: knex would log the aborted query after the test file ended, which
       // fails the whole run.
-      if (options.knex) await databaseIdle(options.knex);
+      for (const knex of [options.knex, ...Object.values(options.knexByPlugin ?? {})]) if (knex) await databaseIdle(knex);
     },
   };
 }

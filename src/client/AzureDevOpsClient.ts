@@ -184,10 +184,18 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
   async listRepositories(options: { project?: string } = {}): Promise<RepositoryListing> {
     const operation = options.project ? `listing repositories of project ${options.project}` : 'listing repositories';
     let listing: RepositoryListing = { repositories: [], malformed: [] };
+    // One project object per project, not per repository: a large listing holds far fewer.
+    let projects = new Map<string, AzureDevOpsRepository['project']>();
     const take = (item: unknown) => {
       const repository = repositoryFromJson(item, this.#organizationUrl);
-      if (typeof repository === 'string') listing.malformed.push(repository);
-      else listing.repositories.push(repository);
+      if (typeof repository === 'string') {
+        listing.malformed.push(repository);
+        return;
+      }
+      const known = projects.get(repository.project.id);
+      if (known && known.name === repository.project.name && known.visibility === repository.project.visibility) repository.project = known;
+      else projects.set(repository.project.id, repository.project);
+      listing.repositories.push(repository);
     };
     const response = await this.#transport.get(await this.#areas.git(), RESOURCES.repositories, operation, {
       // An absent project drops out of the route: the organization-wide listing, one request.
@@ -195,6 +203,7 @@ export class AzureDevOpsClient implements AzureDevOpsApi {
       // Item by item as it arrives: the whole listing's body and parse tree are never held.
       readList: () => {
         listing = { repositories: [], malformed: [] };
+        projects = new Map();
         return take;
       },
     });

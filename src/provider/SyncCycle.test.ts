@@ -15,7 +15,7 @@ describe('cycle order', () => {
       buildRepository({ id: '0-fork', name: 'fork-in-beta', project: BETA, isFork: true }),
     ];
     const ordered = inCycleOrder(repositories);
-    expect(ordered.map(({ repository }) => repository.name)).toEqual([
+    expect(ordered.map(repository => repository.name)).toEqual([
       'b-in-alpha',
       'z-in-alpha',
       'a-in-beta',
@@ -23,7 +23,8 @@ describe('cycle order', () => {
       'fork-in-alpha',
       'fork-in-beta',
     ]);
-    expect(ordered.map(({ key }) => key)).toEqual(ordered.map(({ repository }) => cycleOrderKey(repository)));
+    const keys = ordered.map(cycleOrderKey);
+    expect(keys).toEqual([...keys].sort());
     // Not the listing's order: the same whatever order the repositories came in.
     expect(inCycleOrder([...repositories].reverse())).toEqual(ordered);
   });
@@ -35,7 +36,15 @@ describe('cycle order', () => {
 });
 
 describe('positionAfter', () => {
-  const ordered = [{ key: '0/p/a' }, { key: '0/p/c' }, { key: '0/q/b' }, { key: '1/p/a' }];
+  const P = { id: 'p', name: 'P', visibility: 'private' as const };
+  const Q = { id: 'q', name: 'Q', visibility: 'private' as const };
+  // Keys 0/p/a, 0/p/c, 0/q/b, 1/p/a.
+  const ordered = [
+    buildRepository({ id: 'a', project: P }),
+    buildRepository({ id: 'c', project: P }),
+    buildRepository({ id: 'b', project: Q }),
+    buildRepository({ id: 'a', project: P, isFork: true }),
+  ];
 
   it.each<[string, string | undefined, number]>([
     ['no cursor: from the start', undefined, 0],

@@ -76,21 +76,24 @@ export function cycleOrderKey(repository: AzureDevOpsRepository): string {
   return `${repository.isFork ? 1 : 0}/${repository.project.id.toLowerCase()}/${repository.id.toLowerCase()}`;
 }
 
-/** The repositories in cycle order, each with its key. */
-export function inCycleOrder(repositories: readonly AzureDevOpsRepository[]): Array<{ key: string; repository: AzureDevOpsRepository }> {
-  return repositories
-    .map(repository => ({ key: cycleOrderKey(repository), repository }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+/**
+ * The repositories in cycle order. Their keys exist only while they are sorted: at 100,000
+ * repositories, keeping them beside the listing for a whole run would hold 10 MB more.
+ */
+export function inCycleOrder(repositories: readonly AzureDevOpsRepository[]): AzureDevOpsRepository[] {
+  const keys = repositories.map(cycleOrderKey);
+  const order = [...repositories.keys()].sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+  return order.map(index => repositories[index]);
 }
 
-/** The index of the first repository after `cursor` in `ordered` (0 without a cursor). */
-export function positionAfter(ordered: ReadonlyArray<{ key: string }>, cursor: string | undefined): number {
+/** The index of the first repository after `cursor` in `ordered`, in cycle order (0 without a cursor). */
+export function positionAfter(ordered: readonly AzureDevOpsRepository[], cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   let low = 0;
   let high = ordered.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (ordered[middle].key <= cursor) low = middle + 1;
+    if (cycleOrderKey(ordered[middle]) <= cursor) low = middle + 1;
     else high = middle;
   }
   return low;

@@ -3,6 +3,7 @@ import type { DeferredEntity } from '@backstage/plugin-catalog-node';
 import type { AzureDevOpsRepository } from '../client/AzureDevOpsApi';
 import { readStep } from './readStep';
 import type { RunContext } from './runCycle';
+import { cycleOrderKey } from './SyncCycle';
 
 /**
  * One step of a cycle: reads its repositories from the state their rows hold now, then, under the
@@ -14,11 +15,10 @@ import type { RunContext } from './runCycle';
  */
 export async function runStep(
   context: RunContext,
-  step: Array<{ key: string; repository: AzureDevOpsRepository }>,
+  repositories: AzureDevOpsRepository[],
   position: number,
 ): Promise<void> {
   const { profile, state, cycle, logger } = context;
-  const repositories = step.map(({ repository }) => repository);
   const ids = repositories.map(repository => repository.id);
   const loaded = await state.loadRepositories(ids);
   const read = await readStep({
@@ -62,8 +62,8 @@ export async function runStep(
         cycle.languagesIncomplete = [...new Set([...(cycle.languagesIncomplete ?? []), ...context.languages.incomplete])];
       }
       context.countRequests();
-      cycle.cursor = step[step.length - 1].key;
-      cycle.done = position + step.length;
+      cycle.cursor = cycleOrderKey(repositories[repositories.length - 1]);
+      cycle.done = position + repositories.length;
       cycle.updatedAt = context.now();
       // Counted before the write, which carries the cycle: a write that fails leaves the stored cycle as it was.
       const rows = state.rowChanges(loaded, changedMeanwhile);

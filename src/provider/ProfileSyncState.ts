@@ -75,6 +75,11 @@ export class ProfileSyncState {
     return { unseen, total };
   }
 
+  /** Refs the catalog holds from the provider that no row holds (see `SyncStateStore.catalogRefsNotHeld`). */
+  async catalogRefsNotHeld(providerName: string): Promise<string[]> {
+    return this.#store.catalogRefsNotHeld(this.#profile.id, providerName);
+  }
+
   withApplyLock<T>(apply: () => Promise<T>): Promise<T> {
     return this.#store.withApplyLock(this.#profile.id, apply);
   }

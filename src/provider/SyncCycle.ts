@@ -49,6 +49,11 @@ export interface SyncCycle {
   tracker: ChangeTrackerState;
   /** Projects (ids) whose languages failed or were preliminary (206): the next cycle asks them again. */
   languagesIncomplete?: string[];
+  /**
+   * Started without a complete cycle behind it (a first sync, a lost or restored state, an
+   * upgrade): its end also removes what the catalog holds from the provider that no row knows.
+   */
+  reconcile?: boolean;
   stats: CycleStats;
 }
 
@@ -61,6 +66,8 @@ export interface CompletedCycle {
   requests: number;
   /** Projects (ids) whose languages the next cycle asks for again. */
   languagesIncomplete?: string[];
+  /** Its reconciliation with the catalog waited for the removal guard: the next cycle does it. */
+  reconcile?: boolean;
 }
 
 export function emptyCycleStats(): CycleStats {

@@ -38,6 +38,15 @@ export async function completeCycle(
         }
         const removing = verdict.hold ? [] : unseen;
         const refs = removing.flatMap(row => row.entityRefs);
+        if (cycle.reconcile && !verdict.hold) {
+          const orphans = await state.catalogRefsNotHeld(context.providerName);
+          if (orphans.length > 0) {
+            logger.info(
+              `Profile ${profile.id}: removing ${orphans.length} entities the catalog held from the provider with no sync state behind them (a lost or restored state)`,
+            );
+            refs.push(...orphans);
+          }
+        }
         if (refs.length > 0) {
           await context.connection.applyMutation({
             type: 'delta',
@@ -66,6 +75,7 @@ export async function completeCycle(
           runs: cycle.runs,
           requests: cycle.stats.requests,
           ...(cycle.languagesIncomplete?.length ? { languagesIncomplete: cycle.languagesIncomplete } : {}),
+          ...(cycle.reconcile && held ? { reconcile: true } : {}),
         };
         await state.completeCycle({
           profile: {

@@ -34,6 +34,7 @@ export async function startCycle(
     runs: 0,
     updatedAt: now,
     tracker: changeTracker.state(),
+    ...(lastCycle === undefined || lastCycle.reconcile ? { reconcile: true } : {}),
     stats: emptyCycleStats(),
   };
   await options.state.saveCycle(cycle);

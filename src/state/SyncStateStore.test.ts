@@ -314,6 +314,28 @@ describe.each(databases.eachSupportedId())('SyncStateStore on %s', databaseId =>
     });
   });
 
+  it('finds what the catalog holds from the provider that no row holds, and nothing without the catalog', async () => {
+    await store.save('orphans', { upserted: [repository('kept', { entityRefs: ['repository:default/kept', 'component:default/declared'] })], deleted: [] });
+    // Nothing to read yet: no catalog tables in this database.
+    expect(await store.catalogRefsNotHeld('orphans', 'AzureDevOpsRepositoriesProvider:orphans')).toEqual([]);
+    // The catalog's table of what each provider emitted, with the columns read here.
+    await knex.schema.createTable('refresh_state_references', table => {
+      table.string('source_key').nullable();
+      table.string('target_entity_ref').notNullable();
+    });
+    try {
+      await knex('refresh_state_references').insert([
+        { source_key: 'AzureDevOpsRepositoriesProvider:orphans', target_entity_ref: 'repository:default/kept' },
+        { source_key: 'AzureDevOpsRepositoriesProvider:orphans', target_entity_ref: 'component:default/declared' },
+        { source_key: 'AzureDevOpsRepositoriesProvider:orphans', target_entity_ref: 'repository:default/lost' },
+        { source_key: 'AzureDevOpsRepositoriesProvider:other', target_entity_ref: 'repository:default/theirs' },
+      ]);
+      expect(await store.catalogRefsNotHeld('orphans', 'AzureDevOpsRepositoriesProvider:orphans')).toEqual(['repository:default/lost']);
+    } finally {
+      await knex.schema.dropTable('refresh_state_references');
+    }
+  });
+
   it('writes thousands of rows in one sync', async () => {
     const many = Array.from({ length: 2_500 }, (_, index) => repository(`r${index}`));
     await store.save('large', { profile: PROFILE, upserted: many, deleted: [] });

@@ -174,6 +174,26 @@ export class SyncStateStore {
   }
 
   /**
+   * The refs the catalog holds from `providerName` that no repository row of the profile holds:
+   * what a lost or restored state left in the catalog. Read from the catalog's own table of
+   * what each provider emitted (`refresh_state_references`, in the same database); an empty list
+   * when that table cannot be read (a store used without the catalog, or a catalog whose tables
+   * changed shape), which only means that nothing is reconciled.
+   */
+  async catalogRefsNotHeld(profileId: string, providerName: string): Promise<string[]> {
+    let held: Row[];
+    try {
+      held = await this.#knex('refresh_state_references').where({ source_key: providerName }).select('target_entity_ref');
+    } catch {
+      return [];
+    }
+    if (held.length === 0) return [];
+    const ours = new Set<string>();
+    for (const refs of (await this.entityRefsByRepository(profileId)).values()) for (const ref of refs) ours.add(ref);
+    return held.map(row => String(row.target_entity_ref)).filter(ref => !ours.has(ref));
+  }
+
+  /**
    * Runs `apply` while no other step or batch of events of the profile applies anything, on any
    * replica sharing the database, so that what one read before the other wrote never lands after
    * it. The lock lapses after a minute should its holder die.

@@ -98,7 +98,6 @@ async function runSteps(options: RunCycleOptions, started: number, progress: Syn
     const api = await options.createApi(profile);
     // What another caller left in the counts (the start-up token check) is not this run's.
     api.requestStats?.();
-    progress.requests = () => api.requestStats?.({ peek: true });
     listing = await discoverRepositories(api, profile);
     for (const line of listing.malformed) {
       logger.warn(`Profile ${profile.id}: skipped a repository Azure DevOps described in an unusable shape: ${line}`);
@@ -127,8 +126,19 @@ async function runSteps(options: RunCycleOptions, started: number, progress: Syn
     return failed(options, `Sync of profile ${name} failed; the catalog keeps its entities until a sync succeeds`, error, started);
   }
 
-  const { cycle } = context;
+  const { cycle, api } = context;
   cycle.runs++;
+  // The cycle's requests so far: those its steps counted, and those since the last step.
+  progress.requests = () => {
+    const sinceLastStep = api.requestStats?.({ peek: true });
+    if (!sinceLastStep) return undefined;
+    const { requests, retries, throttledMs } = cycle.stats;
+    return {
+      requests: requests + sinceLastStep.requests,
+      retries: retries + sinceLastStep.retries,
+      throttledMs: throttledMs + sinceLastStep.throttledMs,
+    };
+  };
   cycle.stats.seen = listing.seen;
   const ordered = inCycleOrder(listing.repositories);
   let index = positionAfter(ordered, cycle.cursor);

@@ -10,12 +10,12 @@ import path from 'node:path';
 import knexFactory from 'knex';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
-import type { Entity } from '@backstage/catalog-model';
 import { readProfileConfigs } from '../../src/config/readProfileConfigs';
 import { AzureDevOpsRepositoriesProvider } from '../../src/provider/AzureDevOpsRepositoriesProvider';
 import { SyncStateStore } from '../../src/state/SyncStateStore';
 import type { ThrottleOptions, ThrottleStats } from '../simulator';
-import { compareEntities, type Truth } from './expectedEntities';
+import { AppliedEntitiesFile } from './AppliedEntitiesFile';
+import type { Truth } from './expectedEntities';
 import { SimulatorProcess, type Mutation } from './simulatorProcess';
 
 /**
@@ -153,7 +153,7 @@ export function lowerBoundMs(latencyMs: number, concurrency: number, phases: num
  * pass also reads the commits of every readable repository and the languages of every project,
  * and a changed pass the commits of the changed repositories.
  */
-function readsAndPhases(pass: PassName, truth: Truth, changedReads: number, insights: boolean): { reads: number; phases: number[] } {
+export function readsAndPhases(pass: PassName, truth: Omit<Truth, 'repositories'>, changedReads: number, insights: boolean): { reads: number; phases: number[] } {
   if (pass === 'cold') {
     return { reads: truth.nonEmpty, phases: insights ? [truth.nonEmpty, truth.readable, truth.projects] : [truth.nonEmpty] };
   }
@@ -194,9 +194,13 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
       }),
     );
     const logger = new QuietLogger();
-    const newProvider = () =>
-      new AzureDevOpsRepositoriesProvider({ profile, taskRunner: { run: async () => {} }, logger, store });
-    let provider = newProvider();
+    const catalog = new AppliedEntitiesFile(path.join(stateDirectory, 'catalog.ndjson'));
+    const newProvider = async () => {
+      const created = new AzureDevOpsRepositoriesProvider({ profile, taskRunner: { run: async () => {} }, logger, store });
+      await created.connect(catalog);
+      return created;
+    };
+    let provider = await newProvider();
     let stateBytes = 0;
     const concurrency = profile.concurrency;
     const baselineRssMb = toMb(process.memoryUsage().rss);
@@ -211,7 +215,7 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
         changedReads = edited + added;
       }
       // A restart: a new provider and client, knowing only what the database holds.
-      if (pass === 'restart') provider = newProvider();
+      if (pass === 'restart') provider = await newProvider();
       await simulator.send({ cmd: 'stats', reset: true });
       // The previous pass's correctness check (the whole organization's truth over IPC, compared
       // entity by entity) is the benchmark's own garbage: collect it so it does not weigh on the
@@ -220,30 +224,34 @@ export async function runSyncPasses(options: SyncBenchOptions, sampler: RssSampl
       sampler.mark();
 
       const started = performance.now();
-      const result = await provider.read({ logger });
-      await provider.saveState(result, { held: false, mutation: result.mutation, startedAt: Date.now() });
+      // One cycle, run after run as the scheduler would continue it, until it is complete.
+      do {
+        const outcome = await provider.refresh(logger);
+        if (outcome.result === 'failed') throw new Error(`the ${pass} pass failed: ${outcome.error}`);
+      } while ((await store.loadProfile(profile.id))?.cycle !== undefined);
       const wallMs = Math.round(performance.now() - started);
+      const counts = (await store.loadProfile(profile.id))?.lastSyncCounts ?? {};
       if (pass === 'cold') stateBytes = statSync(stateFile).size;
 
       const peakRssMb = sampler.passPeakMb();
       const served = await simulator.send({ cmd: 'stats', reset: true });
       // Asked only now, so that nothing of the benchmark's own weighs on the pass's memory; the
       // organization changes only on a 'mutate' command.
-      const truth = await simulator.send({ cmd: 'truth' });
-      const comparison = compareEntities(truth, result.entities.map(deferred => deferred.entity as Entity));
-      const { reads, phases } = readsAndPhases(pass, truth, changedReads, options.insights);
+      // Compared in the simulator's process: neither the truth nor the applied entities come here.
+      const verdict = await simulator.send({ cmd: 'verify', file: catalog.path });
+      const { reads, phases } = readsAndPhases(pass, verdict.counts, changedReads, options.insights);
       passes[pass] = {
         wallMs,
         requests: served.requests,
-        clientRequests: result.stats.requests?.requests ?? 0,
-        retries: result.stats.requests?.retries ?? 0,
+        clientRequests: counts.requests ?? 0,
+        retries: counts.retries ?? 0,
         lowerBoundMs: lowerBoundMs(options.latencyMs, concurrency, phases),
         reads,
-        entities: result.entities.length,
-        failed: result.stats.failed,
+        entities: verdict.entities,
+        failed: counts.failed ?? 0,
         peakRssMb,
-        correct: comparison.correct && result.mutation === 'full',
-        mismatches: comparison.correct ? [] : [`${comparison.mismatchCount} mismatches`, ...comparison.mismatches],
+        correct: verdict.correct,
+        mismatches: verdict.correct ? [] : [`${verdict.mismatchCount} mismatches`, ...verdict.mismatches],
         byRoute: served.byRoute,
       };
     }

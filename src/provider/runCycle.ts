@@ -191,7 +191,9 @@ async function endRunInProgress(context: RunContext, started: number): Promise<S
   } catch (error) {
     logger.warn(`Profile ${profile.id}: the end of the run could not be recorded in the state store: ${context.redacted(error)}`);
   }
-  if (!context.signal?.aborted) context.continueSoon?.();
+  // Also after a run the scheduler stopped at its timeout: the cycle goes on at once, not at the
+  // schedule's next run. After a shutdown the task is gone, and asking fails quietly.
+  context.continueSoon?.();
   return { result: 'succeeded' };
 }
 

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
+import { withApplyLock } from './applyLock';
+import { catalogRefsNotHeld } from './catalogRefsNotHeld';
 import { profileFromRow, profileStatusFromRow, profileToRow, repositoryFromRow, repositoryToRow, type Row } from './rows';
 import type { StoredCycles, StoredProfile, StoredProfileStatus, StoredRepository } from './types';
 
-export const PROFILES_TABLE = 'azure_devops_repositories_profiles';
-export const REPOSITORIES_TABLE = 'azure_devops_repositories_repositories';
-export const MIGRATIONS_TABLE = 'azure_devops_repositories_knex_migrations';
+import { MIGRATIONS_TABLE, PROFILES_TABLE, REPOSITORIES_TABLE } from './tables';
+
+export { MIGRATIONS_TABLE, PROFILES_TABLE, REPOSITORIES_TABLE };
 
 /** The package's `migrations/` folder: two levels up from both `src/state` and `dist/state`. */
 const MIGRATIONS_DIRECTORY = path.resolve(__dirname, '..', '..', 'migrations');
@@ -15,13 +15,6 @@ const MIGRATIONS_DIRECTORY = path.resolve(__dirname, '..', '..', 'migrations');
 /** Rows per insert: SQLite allows a few thousand bound values per statement, PostgreSQL more. */
 const CHUNK_ROWS = 200;
 
-/**
- * How long the apply lock lasts should its holder die without releasing it: far longer than one
- * delta mutation and one state write take, short enough that a lost replica blocks nobody for long.
- */
-const APPLY_LOCK_TTL_MS = 60_000;
-/** How often a waiter asks for the apply lock again. */
-const APPLY_LOCK_POLL_MS = 25;
 
 /** The changes one sync (or one batch of service hook events) makes to a profile's state, written in one transaction. */
 export interface StateChanges {
@@ -173,53 +166,20 @@ export class SyncStateStore {
     return new Map(rows.map(row => [String(row.repository_id), JSON.parse(String(row.entity_refs)) as string[]]));
   }
 
-  /**
-   * The refs the catalog holds from `providerName` that no repository row of the profile holds:
-   * what a lost or restored state left in the catalog. Read from the catalog's own table of
-   * what each provider emitted (`refresh_state_references`, in the same database); an empty list
-   * when that table cannot be read (a store used without the catalog, or a catalog whose tables
-   * changed shape), which only means that nothing is reconciled.
-   */
+  /** The refs the catalog holds from `providerName` that no row of the profile holds ({@link catalogRefsNotHeld}). */
   async catalogRefsNotHeld(profileId: string, providerName: string): Promise<string[]> {
-    let held: Row[];
-    try {
-      held = await this.#knex('refresh_state_references').where({ source_key: providerName }).select('target_entity_ref');
-    } catch {
-      return [];
-    }
-    if (held.length === 0) return [];
-    const ours = new Set<string>();
-    for (const refs of (await this.entityRefsByRepository(profileId)).values()) for (const ref of refs) ours.add(ref);
-    return held.map(row => String(row.target_entity_ref)).filter(ref => !ours.has(ref));
+    return catalogRefsNotHeld(this.#knex, providerName, async () => (await this.entityRefsByRepository(profileId)).values());
   }
+
 
   /**
    * Runs `apply` while no other step or batch of events of the profile applies anything, on any
-   * replica sharing the database, so that what one read before the other wrote never lands after
-   * it. The lock lapses after a minute should its holder die.
+   * replica sharing the database ({@link withApplyLock}).
    */
   async withApplyLock<T>(profileId: string, apply: () => Promise<T>): Promise<T> {
-    const holder = randomUUID();
-    await this.#knex(PROFILES_TABLE).insert({ profile_id: profileId }).onConflict('profile_id').ignore();
-    const gaveUpAt = Date.now() + APPLY_LOCK_TTL_MS * 2;
-    for (;;) {
-      const now = Date.now();
-      const taken = await this.#knex(PROFILES_TABLE)
-        .where({ profile_id: profileId })
-        .andWhere(query => query.whereNull('apply_lock_until').orWhere('apply_lock_until', '<', now))
-        .update({ apply_lock_holder: holder, apply_lock_until: now + APPLY_LOCK_TTL_MS });
-      if (taken === 1) break;
-      if (now > gaveUpAt) throw new Error(`profile ${profileId}: another replica has held the apply lock for over ${(APPLY_LOCK_TTL_MS * 2) / 1000} s`);
-      await sleep(APPLY_LOCK_POLL_MS);
-    }
-    try {
-      return await apply();
-    } finally {
-      await this.#knex(PROFILES_TABLE)
-        .where({ profile_id: profileId, apply_lock_holder: holder })
-        .update({ apply_lock_holder: null, apply_lock_until: null });
-    }
+    return withApplyLock(this.#knex, profileId, apply);
   }
+
 
   /** Records a sync that failed, leaving everything the next sync starts from as it is. */
   async recordFailure(
